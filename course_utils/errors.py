@@ -1,0 +1,44 @@
+"""Errors raised by the course helpers (all lessons).
+
+Every message says what was wrong and how to fix it. Catch :class:`CourseError` to catch
+them all; each subclass also derives from the built-in exception a caller would expect
+(``ValueError``, ``FileNotFoundError``, ...), so ordinary ``except`` clauses still work.
+"""
+
+from __future__ import annotations
+
+
+class CourseError(Exception):
+    """Base class for every error the course package raises on purpose."""
+
+
+class DatasetError(CourseError, ValueError):
+    """A course dataset or a user's CSV is unknown, missing, malformed or corrupted."""
+
+
+class DatasetNotFoundError(DatasetError, FileNotFoundError):
+    """A dataset file is not where it should be."""
+
+
+class NormalizationError(CourseError, ValueError):
+    """Normalization cannot be done as asked (constant column, unfitted, wrong columns)."""
+
+
+class SplitError(CourseError, ValueError):
+    """A train/validation/test split was asked with impossible fractions or too few rows."""
+
+
+class SetupError(CourseError, RuntimeError):
+    """The Python environment cannot run the course (e.g. Keras 2 or TensorFlow < 2.16)."""
+
+
+class NotebookError(CourseError, ValueError):
+    """A notebook file is missing, unreadable, or its markers are malformed."""
+
+
+class FigureOutOfBand(CourseError, AssertionError):
+    """A key figure fell outside its expected band (raised only when COURSE_STRICT=1)."""
+
+
+class CheckFailed(CourseError, AssertionError):
+    """An exercise check did not pass (raised only when COURSE_STRICT=1)."""
