@@ -1,0 +1,1 @@
+"""Benchmarks P1-P5 (issue: speed and model quality, measured). Run: `make bench`."""
