@@ -1,0 +1,299 @@
+"""Min-max and standard normalization (정규화) fitted on the training rows (lesson 02_04).
+
+Lesson 02_04 follows the slides' recipe on ``test.csv``::
+
+    stats = df.describe().transpose()                   # describe_stats(df)
+    min_max  = (x - stats["min"]) / (stats["max"] - stats["min"])
+    standard = (x - stats["mean"]) / stats["std"]
+
+and wraps it in two small classes with the scikit-learn shape ``fit`` / ``transform``::
+
+    norm = StandardNormalizer().fit(X_train)      # statistics of the TRAINING rows only
+    X_train_n, X_val_n, X_test_n = (norm.transform(x) for x in (X_train, X_val, X_test))
+    norm.stats                                    # describe().T of the training rows
+
+Validation and test rows are transformed with the training statistics: they must never
+influence the statistics, or the validation score would see the data it is meant to judge.
+
+``ddof`` (``StandardNormalizer``): the standard deviation divides by ``n - ddof``. The
+default ``ddof=1`` (sample standard deviation) is what pandas' ``describe()`` and the slides
+use; ``ddof=0`` (population standard deviation) is what scikit-learn's ``StandardScaler``
+uses. For 10 rows the two differ by a factor sqrt(10/9), about 5 %.
+
+Constant columns (min == max, std == 0, e.g. column ``D`` of ``test.csv``): dividing by
+their range or standard deviation would give NaN or inf. ``constant="error"`` (the
+default) raises :class:`~course_utils.errors.NormalizationError` naming the columns;
+``constant="zero"`` uses a scale of 1 for them, so their training value maps to 0.0
+(new rows keep their offset from it, as in scikit-learn) and ``inverse_transform`` is
+still exact.
+
+Inputs: a pandas DataFrame (index and column names are kept) or a 2-D NumPy array (a
+NumPy array comes back). Every cell must be a finite number; anything else raises a
+:class:`NormalizationError` that says which column and how to fix it. A normalizer
+fitted on a DataFrame matches DataFrame columns by name; NumPy arrays are matched by
+position and must have the same number of columns.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from course_utils.errors import NormalizationError
+
+__all__ = ["MinMaxNormalizer", "StandardNormalizer", "describe_stats"]
+
+_MAX_LISTED = 5
+
+
+def _label(x: object) -> object:
+    """A row or column label as plain Python (``11``, not ``np.int64(11)``) for messages."""
+    return x.item() if isinstance(x, np.generic) else x
+
+
+def describe_stats(df: pd.DataFrame | np.ndarray) -> pd.DataFrame:
+    """``df.describe().transpose()``: one row per column with count, mean, std (ddof=1),
+    min, 25 %, 50 %, 75 % and max (lesson 02_04). A 2-D NumPy array gets columns 0..k-1."""
+    frame = _as_frame(df, "describe_stats()")
+    return frame.describe().transpose()
+
+
+# ---------------------------------------------------------------------------------------
+# Input checks shared by both normalizers
+# ---------------------------------------------------------------------------------------
+
+def _as_frame(data: object, what: str) -> pd.DataFrame:
+    """A float64 DataFrame of *data*, after checking that every cell is a finite number."""
+    if isinstance(data, pd.Series):
+        raise NormalizationError(
+            f"{what} needs a 2-D table, but got a Series ({data.name!r}). Pass a DataFrame "
+            f"with one column, e.g. df[[{data.name!r}]], or several columns."
+        )
+    if isinstance(data, pd.DataFrame):
+        frame = data
+    elif isinstance(data, np.ndarray):
+        if data.ndim != 2:
+            raise NormalizationError(
+                f"{what} needs a 2-D array (rows x columns), but got {data.ndim}-D with shape "
+                f"{data.shape}. For one feature use x.reshape(-1, 1)."
+            )
+        if not (np.issubdtype(data.dtype, np.number) and not np.issubdtype(data.dtype, np.bool_)):
+            raise NormalizationError(
+                f"{what} needs numbers, but the array has dtype {data.dtype}. Convert it with "
+                f"x.astype(float) after removing text values."
+            )
+        frame = pd.DataFrame(data)
+    else:
+        raise NormalizationError(
+            f"{what} needs a pandas DataFrame or a 2-D NumPy array, not {type(data).__name__}."
+        )
+    if frame.shape[0] == 0:
+        raise NormalizationError(f"{what} got a table with no rows. Pass at least one row.")
+    if frame.shape[1] == 0:
+        raise NormalizationError(f"{what} got a table with no columns. Pass at least one column.")
+    if not frame.columns.is_unique:
+        dup = sorted({_label(c) for c in frame.columns[frame.columns.duplicated()]}, key=str)
+        raise NormalizationError(f"{what}: column name(s) {dup} appear more than once. "
+                                 f"Give every column a distinct name.")
+    bad = [c for c in frame.columns
+           if pd.api.types.is_bool_dtype(frame[c]) or not pd.api.types.is_numeric_dtype(frame[c])]
+    if bad:
+        col = bad[0]
+        sample = frame[col].dropna()
+        example = f" (first value {_label(sample.iloc[0])!r})" if len(sample) else ""
+        raise NormalizationError(
+            f"{what} needs numeric columns, but column(s) {[_label(c) for c in bad]} are not "
+            f"numeric: {_label(col)!r} has dtype {frame[col].dtype}{example}. Drop them "
+            f"(df.drop(columns=[...])) or convert them to numbers first "
+            f"(pd.to_numeric / .astype(float))."
+        )
+    values = frame.to_numpy(dtype="float64", na_value=np.nan)
+    nonfinite = ~np.isfinite(values)
+    if nonfinite.any():
+        cells = np.argwhere(nonfinite)
+        kinds = "NaN" if np.isnan(values[nonfinite]).all() else "NaN/inf"
+        shown = "; ".join(f"row {_label(frame.index[r])!r}, column {_label(frame.columns[c])!r}"
+                          for r, c in cells[:_MAX_LISTED])
+        more = f" (and {len(cells) - _MAX_LISTED} more)" if len(cells) > _MAX_LISTED else ""
+        raise NormalizationError(
+            f"{what} got {len(cells)} {kinds} cell(s): {shown}{more}. Normalizing them would "
+            f"spread NaN through the model. Fill or drop those rows first (df.dropna())."
+        )
+    return pd.DataFrame(values, index=frame.index, columns=frame.columns)
+
+
+class _Normalizer:
+    """Shared fit/transform logic; subclasses set ``center_`` and ``scale_``."""
+
+    _kind = "normalizer"
+
+    def __init__(self, constant: Literal["error", "zero"] = "error") -> None:
+        if constant not in ("error", "zero"):
+            raise NormalizationError(
+                f"constant= must be 'error' (raise on a constant column) or 'zero' (map it to "
+                f"0.0), not {constant!r}."
+            )
+        self.constant = constant
+        self.stats: pd.DataFrame | None = None
+        self.center_: pd.Series | None = None
+        self.scale_: pd.Series | None = None
+        self.constant_columns_: list = []
+        self.n_rows_: int | None = None
+        self._fitted_on_array = False
+
+    # -- subclass hook ---------------------------------------------------------------------
+    def _center_scale(self, frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+        raise NotImplementedError
+
+    # -- public API --------------------------------------------------------------------------
+    def fit(self, data: pd.DataFrame | np.ndarray):
+        """Compute the statistics from *data*, the TRAINING rows only. Returns ``self``."""
+        name = type(self).__name__
+        frame = _as_frame(data, f"{name}.fit()")
+        center, scale = self._center_scale(frame)
+        constant = [_label(c) for c in frame.columns[(frame.max() == frame.min()).to_numpy()]]
+        if constant and self.constant == "error":
+            detail = ", ".join(f"{c!r} (every value {float(frame[c].iloc[0]):g})" for c in constant)
+            rows = (f" With only {len(frame)} training row every column is constant: pass more "
+                    f"rows." if len(frame) == 1 else "")
+            raise NormalizationError(
+                f"{name}: column(s) {detail} are constant in the training rows (min == max, "
+                f"std == 0), so dividing by their {self._kind} would give NaN/inf.{rows} Drop "
+                f"them (df.drop(columns={[c for c in constant]!r})) or pass "
+                f"constant='zero' to map them to 0.0."
+            )
+        scale = scale.copy()
+        scale.loc[constant] = 1.0                  # training value -> 0.0, inverse stays exact
+        self.stats = frame.describe().transpose()
+        self.center_, self.scale_ = center, scale
+        self.constant_columns_ = constant
+        self.n_rows_ = len(frame)
+        self._fitted_on_array = isinstance(data, np.ndarray)
+        return self
+
+    def transform(self, data: pd.DataFrame | np.ndarray):
+        """Apply the training statistics: ``(x - center_) / scale_``. Same type out as in."""
+        frame = self._aligned(data, "transform")
+        out = (frame - self.center_) / self.scale_
+        return self._like(data, out)
+
+    def fit_transform(self, data: pd.DataFrame | np.ndarray):
+        """``fit(data)`` then ``transform(data)``."""
+        return self.fit(data).transform(data)
+
+    def inverse_transform(self, data: pd.DataFrame | np.ndarray):
+        """Undo :meth:`transform`: ``x * scale_ + center_`` (back to the original units)."""
+        frame = self._aligned(data, "inverse_transform")
+        out = frame * self.scale_ + self.center_
+        return self._like(data, out)
+
+    @property
+    def columns_(self) -> list:
+        """The column names seen by :meth:`fit` (0..k-1 for a NumPy array)."""
+        self._require_fit("columns_")
+        return [_label(c) for c in self.stats.index]
+
+    def __repr__(self) -> str:
+        state = f"fitted on {self.n_rows_} rows x {len(self.stats)} columns" if self.stats is not None else "not fitted"
+        return f"{type(self).__name__}({self._params()}) [{state}]"
+
+    # -- helpers ---------------------------------------------------------------------------------
+    def _params(self) -> str:
+        return f"constant={self.constant!r}"
+
+    def _require_fit(self, method: str) -> None:
+        if self.stats is None:
+            name = type(self).__name__
+            raise NormalizationError(
+                f"{name}.{method} was called before fit(). Fit it on the training rows first: "
+                f"norm = {name}().fit(X_train), then norm.{method.rstrip('()')}(...)."
+            )
+
+    def _aligned(self, data: object, method: str) -> pd.DataFrame:
+        self._require_fit(f"{method}()")
+        name = type(self).__name__
+        frame = _as_frame(data, f"{name}.{method}()")
+        fitted = self.columns_
+        if isinstance(data, np.ndarray) or self._fitted_on_array:
+            if frame.shape[1] != len(fitted):
+                raise NormalizationError(
+                    f"{name}.{method}() got {frame.shape[1]} columns, but it was fitted on "
+                    f"{len(fitted)} columns {fitted!r}. Pass the same columns as in fit()."
+                )
+            return pd.DataFrame(frame.to_numpy(), index=frame.index, columns=fitted)
+        have = [_label(c) for c in frame.columns]
+        missing = [c for c in fitted if c not in have]
+        extra = [c for c in have if c not in fitted]
+        if missing or extra:
+            parts = []
+            if missing:
+                parts.append(f"missing {missing!r}")
+            if extra:
+                parts.append(f"not seen in fit() {extra!r}")
+            raise NormalizationError(
+                f"{name}.{method}() got columns that differ from the fitted ones: "
+                + "; ".join(parts) + f". It was fitted on {fitted!r}. Pass the same "
+                f"columns (drop the target column, e.g. X = df.drop(columns=[...])) or fit again."
+            )
+        return frame[fitted]
+
+    def _like(self, data: object, out: pd.DataFrame):
+        if isinstance(data, np.ndarray):
+            return out.to_numpy(dtype="float64")
+        if self._fitted_on_array:            # matched by position: keep the caller's names
+            return out.set_axis(data.columns, axis=1)
+        return out[list(data.columns)]      # the caller's column order and index
+
+
+class MinMaxNormalizer(_Normalizer):
+    """Min-max normalization ``(x - min) / (max - min)`` to [0, 1] on the training rows
+    (lesson 02_04). Matches scikit-learn's ``MinMaxScaler()``.
+
+    ``center_`` is the training minimum, ``scale_`` the training range (1.0 for constant
+    columns when ``constant="zero"``). Rows outside the training range map outside [0, 1].
+    """
+
+    _kind = "range (max - min)"
+
+    def _center_scale(self, frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+        lo, hi = frame.min(), frame.max()
+        return lo, hi - lo
+
+
+class StandardNormalizer(_Normalizer):
+    """Standard normalization (standardization) ``(x - mean) / std`` on the training rows
+    (lesson 02_04).
+
+    ``ddof=1`` (default) divides the sum of squares by ``n - 1`` like pandas ``describe()``
+    and the slides; ``ddof=0`` divides by ``n`` like scikit-learn's ``StandardScaler``.
+    ``center_`` is the training mean, ``scale_`` the training standard deviation with this
+    ``ddof`` (1.0 for constant columns when ``constant="zero"``). ``stats["std"]`` is always
+    describe()'s ddof=1 value.
+    """
+
+    _kind = "standard deviation"
+
+    def __init__(self, ddof: int = 1, constant: Literal["error", "zero"] = "error") -> None:
+        if isinstance(ddof, bool) or not isinstance(ddof, (int, np.integer)) or ddof < 0:
+            raise NormalizationError(
+                f"ddof= must be a whole number >= 0 (1: like pandas describe() and the slides; "
+                f"0: like scikit-learn), not {ddof!r}."
+            )
+        super().__init__(constant=constant)
+        self.ddof = int(ddof)
+
+    def _params(self) -> str:
+        return f"ddof={self.ddof}, {super()._params()}"
+
+    def _center_scale(self, frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+        if len(frame) <= self.ddof and len(frame) > 1:
+            raise NormalizationError(
+                f"StandardNormalizer(ddof={self.ddof}) needs more than {self.ddof} training "
+                f"rows, but got {len(frame)}. Pass more rows or a smaller ddof."
+            )
+        mean = frame.mean()
+        if len(frame) == 1:                      # every column constant; handled by fit()
+            return mean, pd.Series(0.0, index=frame.columns)
+        return mean, frame.std(ddof=self.ddof)

@@ -1,0 +1,140 @@
+"""Split data into training, validation (검증 데이터) and test rows (lesson 02_05).
+
+The slides call scikit-learn's ``train_test_split`` twice (first test, then validation
+out of the rest). Lesson 02_05 does it in one call, with fractions of the WHOLE data set::
+
+    from course_utils.split import train_val_test_split
+    X_train, X_val, X_test, y_train, y_val, y_test = train_val_test_split(
+        X, y, val_size=0.15, test_size=0.15, seed=0)
+
+- The model learns from the training rows; the validation rows measure its error during
+  training but never update it; the test rows are looked at once, at the end.
+- Row counts: ``n_test = ceil(test_size * n)``, ``n_val = ceil(val_size * n)`` (the same
+  rounding as ``train_test_split``), the rest is training. The slides' two calls
+  (``test_size=0.3`` then ``0.2`` of the rest) are ``test_size=0.3, val_size=0.7 * 0.2``.
+- ``shuffle=True`` (default) permutes the rows with ``numpy.random.default_rng(seed)``;
+  ``seed=None`` means seed 0, so the split is always reproducible.
+- ``shuffle=False`` is the slides' ordered split: the first rows are training, then
+  validation, then test, in file order.
+
+DataFrames and Series keep their index (so a row can be traced back to the file); NumPy
+arrays and lists come back as NumPy arrays.
+"""
+
+from __future__ import annotations
+
+import math
+from numbers import Real
+from typing import Any, NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from course_utils.errors import SplitError
+
+__all__ = ["Split", "train_val_test_split", "split_sizes"]
+
+
+class Split(NamedTuple):
+    """The six parts of :func:`train_val_test_split` (``y_*`` are ``None`` without ``y``)."""
+
+    X_train: Any
+    X_val: Any
+    X_test: Any
+    y_train: Any
+    y_val: Any
+    y_test: Any
+
+
+def _check_fraction(name: str, value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(float(value)):
+        raise SplitError(f"{name} must be a fraction between 0 and 1 (e.g. 0.15), not {value!r}.")
+    value = float(value)
+    if not 0.0 < value < 1.0:
+        hint = " (a fraction of the rows, not a count)" if value >= 1 else ""
+        raise SplitError(
+            f"{name}={value:g} is outside (0, 1): it must be a fraction of the whole data "
+            f"set{hint}, e.g. {name}=0.15."
+        )
+    return value
+
+
+def split_sizes(n: int, *, val_size: float = 0.15, test_size: float = 0.15) -> tuple[int, int, int]:
+    """Row counts ``(n_train, n_val, n_test)`` for *n* rows (lesson 02_05).
+
+    ``n_test = ceil(test_size * n)`` and ``n_val = ceil(val_size * n)`` (products rounded
+    to 9 decimals first, so that 0.15 * 100 counts as 15, not 16); the rest is training.
+    Raises :class:`SplitError` when the fractions are not in (0, 1), add up to 1 or more,
+    or leave a part without rows.
+    """
+    val = _check_fraction("val_size", val_size)
+    test = _check_fraction("test_size", test_size)
+    if val + test >= 1.0:
+        raise SplitError(
+            f"val_size + test_size = {val:g} + {test:g} = {val + test:g} leaves no training "
+            f"rows: the two fractions must add up to less than 1 (e.g. 0.15 + 0.15 = 0.3)."
+        )
+    n_test = math.ceil(round(test * n, 9))
+    n_val = math.ceil(round(val * n, 9))
+    n_train = n - n_val - n_test
+    if n_train < 1:
+        raise SplitError(
+            f"{n} rows are too few for val_size={val:g} and test_size={test:g}: validation "
+            f"would get {n_val} row(s) and test {n_test}, leaving {n_train} for training. "
+            f"Every part needs at least one row: use more rows or smaller fractions."
+        )
+    return n_train, n_val, n_test
+
+
+def _length(data: object, name: str) -> int:
+    if isinstance(data, (str, bytes)) or data is None:
+        raise SplitError(f"{name} must be a table of rows (DataFrame, Series, NumPy array or "
+                         f"list), not {type(data).__name__}.")
+    if isinstance(data, (pd.DataFrame, pd.Series)):
+        return len(data)
+    arr = np.asarray(data) if not isinstance(data, np.ndarray) else data
+    if arr.ndim == 0:
+        raise SplitError(f"{name} is a single value ({data!r}); it must hold one row per sample.")
+    return arr.shape[0]
+
+
+def _take(data: object, rows: np.ndarray):
+    if isinstance(data, (pd.DataFrame, pd.Series)):
+        return data.iloc[rows]                         # keeps the original index
+    arr = data if isinstance(data, np.ndarray) else np.asarray(data)
+    return arr[rows]
+
+
+def train_val_test_split(X, y=None, *, val_size: float = 0.15, test_size: float = 0.15,
+                         seed: int | None = None, shuffle: bool = True) -> Split:
+    """Split ``X`` (and ``y``, row by row alike) into train / validation / test (lesson 02_05).
+
+    ``val_size`` and ``test_size`` are fractions of the whole data set (see
+    :func:`split_sizes` for the rounding). ``shuffle=True`` permutes the rows with
+    ``numpy.random.default_rng(seed)`` (``seed=None`` means 0: always reproducible);
+    ``shuffle=False`` keeps file order: training rows first, then validation, then test.
+
+    Returns a :class:`Split` ``(X_train, X_val, X_test, y_train, y_val, y_test)``; the
+    ``y_*`` parts are ``None`` when ``y`` is ``None``. The three parts are disjoint and
+    together hold every row once. DataFrames/Series keep their index; arrays and lists
+    come back as NumPy arrays.
+    """
+    n = _length(X, "X")
+    if y is not None:
+        n_y = _length(y, "y")
+        if n_y != n:
+            raise SplitError(
+                f"X has {n} rows but y has {n_y}: they must have one label per row. Check "
+                f"that y was taken from the same table as X (e.g. y = df.pop('target'))."
+            )
+    if not isinstance(shuffle, (bool, np.bool_)):
+        raise SplitError(f"shuffle must be True or False, not {shuffle!r}.")
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0):
+        raise SplitError(f"seed must be a whole number >= 0 or None, not {seed!r}.")
+    n_train, n_val, n_test = split_sizes(n, val_size=val_size, test_size=test_size)
+    order = (np.random.default_rng(0 if seed is None else int(seed)).permutation(n)
+             if shuffle else np.arange(n))
+    parts = (order[:n_train], order[n_train:n_train + n_val], order[n_train + n_val:])
+    xs = [_take(X, p) for p in parts]
+    ys = [_take(y, p) for p in parts] if y is not None else [None, None, None]
+    return Split(xs[0], xs[1], xs[2], ys[0], ys[1], ys[2])
