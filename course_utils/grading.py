@@ -32,6 +32,8 @@ from .nbtools import read_notebook
 GRADE_MARKER = "<<course-grade>>"
 _CHECK_CALL = re.compile(r"\btask(\d+)\s*\.\s*check\s*\(")
 _LESSON_PREFIX = re.compile(r"^(\d\d_\d\d)_")
+# A blank left as it is means "not attempted"; a timeout or a dead kernel is reported as such.
+_NOT_STUDENT_ERRORS = {"NotImplementedError", "CellTimeoutError", "DeadKernelError"}
 
 
 @dataclass
@@ -165,7 +167,7 @@ def grade_notebook(path: str | Path, *, exercise: str | None = None, cell_timeou
         hint = hint if isinstance(hint, str) else ""
         row = TaskReport(task=task.number, title=title, status="error", hint=hint)
         answer_cells = task_cells.get(task.number, [])
-        real_error = next((errors[i] for i in answer_cells if i in errors and errors[i].ename != "NotImplementedError"), None)
+        real_error = next((errors[i] for i in answer_cells if i in errors and errors[i].ename not in _NOT_STUDENT_ERRORS), None)
         graded = final.get(task.number) if final is not None else None
         if graded and graded["status"] == "passed":
             row.status, row.message = "passed", ""
