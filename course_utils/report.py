@@ -129,11 +129,15 @@ td,th{{border:1px solid #ccc;padding:4px 8px;vertical-align:top}}tr.failed{{back
 
 
 def _short(value) -> str:
+    """A figure for the index: floats to 4 significant digits, long lists cut after 8 items."""
+    if isinstance(value, str):
+        return value
     if isinstance(value, float):
         return f"{value:.4g}"
-    if isinstance(value, list) and len(value) > 8:
-        return json.dumps(value[:8])[:-1] + ", …]"
-    return json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
+    if isinstance(value, list):
+        items = [_short(v) for v in value[:8]] + (["…"] if len(value) > 8 else [])
+        return "[" + ", ".join(items) + "]"
+    return json.dumps(value, ensure_ascii=False)
 
 
 def run_course(*, root: Path | None = None, build: Path | None = None, workers: int = 2,
