@@ -1,0 +1,302 @@
+"""Checks for exercise 02_06, validation data (검증 데이터) and overfitting (과적합) on the
+Boston housing data (lesson 02_06).
+
+Task 1  ``X_train, X_val, X_test, y_train, y_val, y_test`` and ``split_seed``: the Boston data
+        split 70 / 15 / 15 with ``train_val_test_split(X, y, val_size=0.15, test_size=0.15,
+        seed=split_seed)``: sizes (fractions and slack of :mod:`.ex02_05`), disjoint parts that
+        cover every row, X and y rows that belong together, a split the seed reproduces.
+Task 2  ``X_train_n, X_val_n`` (standardized with the training statistics, judged by
+        :func:`.ex02_04.judge_standardized`), ``model`` and ``history``: a History (or its
+        dict) with ``loss`` and ``val_loss`` of equal length >= :data:`MIN_EPOCHS`, whose last
+        ``val_loss`` is the MSE of ``model`` on ``(X_val_n, y_val)`` (Keras measures it after
+        the last epoch's updates, so it equals ``model.evaluate(X_val_n, y_val)`` at the end).
+Task 3  ``best_epoch``: the 1-based epoch of the lowest ``val_loss`` in ``history``.
+
+Checks never train and never show the expected answer. Nothing here imports TensorFlow.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .core import Task, WrongAnswer, model_outputs
+from .ex02_03 import _boston_cached
+from .ex02_04 import judge_standardized
+from .ex02_05 import FRACTIONS, SIZE_SLACK
+
+__all__ = ["EXERCISE", "TASKS", "task1", "task2", "task3", "MIN_EPOCHS", "LOSS_RTOL",
+           "boston_data", "history_dict"]
+
+EXERCISE = "02_06"
+
+#: A history must have at least this many epochs to show a learning curve.
+MIN_EPOCHS = 10
+#: The last val_loss and the check's own MSE of the model on the validation rows may differ by
+#: this fraction (float32 arithmetic; a changed or retrained model differs by far more).
+LOSS_RTOL = 1e-3
+
+_FIX = "make it again with train_val_test_split(X, y, ...) in task 1"
+_RETRAIN = "run the cell that builds, compiles and trains the model again"
+
+
+def boston_data() -> tuple[pd.DataFrame, pd.Series]:
+    """The Boston features and target ``MEDV`` as loaded by ``load_dataset`` (copies; 02_06)."""
+    X, y = _boston_cached()
+    return X.copy(), y.copy()
+
+
+# --------------------------------------------------------------------------- task 1 helpers
+
+def _boston_rows(value: Any, name: str) -> pd.DataFrame:
+    """``value`` as a part of the Boston features that keeps the file's row labels."""
+    X_all, y_all = _boston_cached()
+    if value is None:
+        raise WrongAnswer(f"`{name}` is None: {_FIX}")
+    if not isinstance(value, pd.DataFrame):
+        raise WrongAnswer(f"`{name}` should be a DataFrame of Boston features (rows of the data), "
+                          f"yours is a {type(value).__name__}: {_FIX}")
+    cols = [str(c) for c in value.columns]
+    if y_all.name in cols:
+        raise WrongAnswer(f"`{name}` still holds the target column {y_all.name!r}: the features "
+                          f"must not contain the answer")
+    if set(cols) != set(X_all.columns) or len(cols) != X_all.shape[1]:
+        raise WrongAnswer(f"`{name}` should have the {X_all.shape[1]} feature columns of the Boston "
+                          f"data: {_FIX}")
+    if len(value) == 0:
+        raise WrongAnswer(f"`{name}` has no rows: {_FIX}")
+    if not value.index.isin(X_all.index).all() or value.index.has_duplicates:
+        raise WrongAnswer(f"`{name}` does not keep the data's row labels (index): split the "
+                          f"DataFrame without resetting its index ({_FIX})")
+    try:
+        values = value[list(X_all.columns)].to_numpy(dtype="float64")
+    except (TypeError, ValueError):
+        raise WrongAnswer(f"`{name}` holds cells that are not numbers: {_FIX}") from None
+    if not np.allclose(values, X_all.loc[value.index].to_numpy(), rtol=1e-9, atol=1e-9):
+        if value.index.equals(pd.RangeIndex(len(value))):
+            raise WrongAnswer(f"`{name}` does not keep the data's row labels (its index was reset "
+                              f"to 0, 1, 2, ...): split the DataFrame without resetting its index")
+        raise WrongAnswer(f"the values in `{name}` are not the Boston rows as loaded (were they "
+                          f"normalized or changed in place?): {_FIX}")
+    return value[list(X_all.columns)].astype("float64")
+
+
+def _boston_labels(y: Any, X: pd.DataFrame, name: str, x_name: str) -> None:
+    _, y_all = _boston_cached()
+    if y is None:
+        raise WrongAnswer(f"`{name}` is None — did you forget to assign it?")
+    if isinstance(y, pd.DataFrame):
+        if y.shape[1] != 1:
+            raise WrongAnswer(f"`{name}` should hold one column, MEDV; yours has {y.shape[1]}")
+        y = y.iloc[:, 0]
+    if isinstance(y, pd.Series):
+        if len(y) != len(X) or not y.index.equals(X.index):
+            raise WrongAnswer(f"`{name}` does not hold the labels of the rows in `{x_name}` (its row "
+                              f"labels differ): split X and y in the SAME call")
+        values = y
+    else:
+        if isinstance(y, (str, bytes, dict)) or np.ndim(y) == 0:
+            raise WrongAnswer(f"`{name}` should hold one MEDV per row of `{x_name}` ({len(X)}), "
+                              f"yours is a {type(y).__name__}")
+        try:
+            values = np.asarray(y, dtype="float64").reshape(-1)
+        except (TypeError, ValueError):
+            raise WrongAnswer(f"`{name}` should be the MEDV values (a Series), yours is a "
+                              f"{type(y).__name__}") from None
+        if values.shape[0] != len(X):
+            raise WrongAnswer(f"`{name}` should hold one MEDV per row of `{x_name}` ({len(X)}), "
+                              f"yours holds {values.shape[0]}")
+    try:
+        values = np.asarray(values, dtype="float64")
+    except (TypeError, ValueError):
+        raise WrongAnswer(f"`{name}` should hold numbers (the MEDV values)") from None
+    if not np.allclose(values, y_all.loc[X.index].to_numpy(), rtol=1e-9, atol=1e-9):
+        raise WrongAnswer(f"`{name}` is not the MEDV of the rows in `{x_name}`: split X and y "
+                          f"together, in the same call")
+
+
+def _judge_task1(X_train: Any, X_val: Any, X_test: Any, y_train: Any, y_val: Any, y_test: Any,
+                 split_seed: Any) -> str | None:
+    from course_utils.split import train_val_test_split
+
+    X_all, y_all = _boston_cached()
+    n = len(X_all)
+    if split_seed is None:
+        raise WrongAnswer("`split_seed` is None — set it to the whole number you pass as seed=")
+    if isinstance(split_seed, (bool, np.bool_)) or not isinstance(split_seed, (int, np.integer)) \
+            or split_seed < 0:
+        raise WrongAnswer(f"`split_seed` should be a whole number >= 0 (the seed= of your split), "
+                          f"yours is {type(split_seed).__name__}")
+    parts = {key: _boston_rows(value, "X_" + key)
+             for key, value in (("train", X_train), ("val", X_val), ("test", X_test))}
+    for key, value in (("train", y_train), ("val", y_val), ("test", y_test)):
+        _boston_labels(value, parts[key], "y_" + key, "X_" + key)
+    for key, part in parts.items():
+        exact = FRACTIONS[key] * n
+        if abs(len(part) - exact) > SIZE_SLACK:
+            return (f"`X_{key}` has {len(part)} of the {n} rows; a {FRACTIONS[key]:.0%} part has "
+                    f"about {exact:.0f}: check val_size and test_size (fractions of ALL rows)")
+    seen = [set(p.index) for p in parts.values()]
+    if seen[0] & seen[1] or seen[0] & seen[2] or seen[1] & seen[2]:
+        return "some rows sit in two parts at once: train, validation and test must not share rows"
+    if set().union(*seen) != set(X_all.index):
+        return "some rows of the data are in no part: together the three parts must hold every row"
+    ordered = np.array_equal(np.concatenate([p.index.to_numpy() for p in parts.values()]), np.arange(n))
+    if ordered:
+        return ("your parts keep the file order (no shuffling), but the Boston file is ordered by "
+                "town: shuffle the rows with a seed (leave shuffle=True)")
+    redo = train_val_test_split(X_all, y_all, val_size=FRACTIONS["val"], test_size=FRACTIONS["test"],
+                                seed=int(split_seed))
+    if all(set(mine.index) == set(ref.index)
+           for mine, ref in zip(parts.values(), (redo.X_train, redo.X_val, redo.X_test))):
+        return None
+    return ("`split_seed` does not reproduce your split: use train_val_test_split(X, y, val_size=0.15, "
+            "test_size=0.15, seed=split_seed) so that running the notebook again gives the same rows")
+
+
+# --------------------------------------------------------------------------- task 2 and 3 helpers
+
+def history_dict(history: Any, name: str = "history") -> dict[str, np.ndarray]:
+    """``loss`` and ``val_loss`` of a Keras History (or of its ``.history`` dict) as float
+    arrays of equal length >= :data:`MIN_EPOCHS`, or WrongAnswer saying what is wrong (02_06)."""
+    if history is None:
+        raise WrongAnswer(f"`{name}` is None — keep what training returns: "
+                          f"`{name} = fit_fast(...)` (or `model.fit(...)`)")
+    data = getattr(history, "history", history)
+    if not isinstance(data, dict):
+        raise WrongAnswer(f"`{name}` should be the History returned by fit_fast / model.fit (or its "
+                          f"`.history` dict), yours is a {type(history).__name__}")
+    if "loss" not in data:
+        raise WrongAnswer(f"`{name}` has no 'loss' entry: keep what training returns, "
+                          f"`{name} = fit_fast(...)`")
+    if "val_loss" not in data:
+        raise WrongAnswer(f"`{name}` has no 'val_loss': train with validation_data=(X_val_n, y_val) "
+                          f"so that Keras measures the validation loss after every epoch")
+    out = {}
+    for key in ("loss", "val_loss"):
+        try:
+            values = np.asarray(data[key], dtype="float64").reshape(-1)
+        except (TypeError, ValueError):
+            raise WrongAnswer(f"`{name}`['{key}'] should be a list of numbers, one per epoch") from None
+        if not np.all(np.isfinite(values)):
+            raise WrongAnswer(f"`{name}`['{key}'] contains NaN or infinity: training diverged "
+                              f"(standardize the inputs or use a smaller learning rate)")
+        out[key] = values
+    if len(out["loss"]) != len(out["val_loss"]):
+        raise WrongAnswer(f"`{name}` has {len(out['loss'])} training losses but "
+                          f"{len(out['val_loss'])} validation losses: keep one training run's History")
+    if len(out["loss"]) < MIN_EPOCHS:
+        raise WrongAnswer(f"`{name}` holds only {len(out['loss'])} epoch(s): train for at least "
+                          f"{MIN_EPOCHS} epochs to see how the two losses develop")
+    return out
+
+
+def _in_order(part_n: Any, raw: pd.DataFrame) -> np.ndarray:
+    """A standardized part (already judged) as an array in the rows and columns of ``raw``."""
+    if isinstance(part_n, pd.DataFrame):
+        if not part_n.index.equals(raw.index) and set(part_n.index) == set(raw.index):
+            part_n = part_n.loc[raw.index]
+        return part_n[list(raw.columns)].to_numpy("float64")
+    return np.asarray(part_n, dtype="float64")
+
+
+def _mse(pred: np.ndarray, y: np.ndarray) -> float:
+    return float(np.mean((pred.reshape(-1) - y) ** 2))
+
+
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) <= LOSS_RTOL * max(abs(b), 1e-6)
+
+
+def _judge_task2(X_train: Any, X_val: Any, y_train: Any, y_val: Any, X_train_n: Any, X_val_n: Any,
+                 model: Any, history: Any) -> str | None:
+    X_all, _ = _boston_cached()
+    X_train = _boston_rows(X_train, "X_train")
+    X_val = _boston_rows(X_val, "X_val")
+    if len(X_train) >= len(X_all):
+        raise WrongAnswer("`X_train` holds every row of the data: split the data first (task 1)")
+    _boston_labels(y_train, X_train, "y_train", "X_train")
+    _boston_labels(y_val, X_val, "y_val", "X_val")
+    message = judge_standardized(X_train, {"X_train_n": (X_train, X_train_n),
+                                           "X_val_n": (X_val, X_val_n)}, X_all)
+    if message:
+        return message
+    losses = history_dict(history)
+    if model is None:
+        raise WrongAnswer("`model` is None — did you forget to assign it?")
+    train_n, val_n = _in_order(X_train_n, X_train), _in_order(X_val_n, X_val)
+    pred_val = model_outputs(model, val_n)
+    if pred_val.ndim != 2 or pred_val.shape[1] != 1:
+        raise WrongAnswer(f"`model` should give one price per house, output shape (n, 1); yours "
+                          f"gives shape {tuple(pred_val.shape)}")
+    yv = np.asarray(y_val, dtype="float64").reshape(-1)
+    yt = np.asarray(y_train, dtype="float64").reshape(-1)
+    last = float(losses["val_loss"][-1])
+    if _close(last, _mse(pred_val, yv)):
+        if losses["loss"][-1] >= losses["loss"][0]:
+            return "the training loss did not fall: the model did not learn (check the learning rate)"
+        return None
+    if _close(last, _mse(model_outputs(model, train_n), yt)):
+        return ("your val_loss is the loss on the TRAINING rows: pass the validation rows, "
+                "validation_data=(X_val_n, y_val)")
+    if _close(last, float(np.mean(np.abs(pred_val.reshape(-1) - yv)))):
+        return "your history's losses are mean absolute errors: compile the model with loss='mse'"
+    raw = model_outputs(model, X_val.to_numpy("float64"))
+    if _close(last, _mse(raw, yv)):
+        return ("your model was validated on the raw features: train on X_train_n and validate on "
+                "X_val_n, the standardized parts")
+    return (f"the last val_loss in `history` is not the MSE of `model` on (X_val_n, y_val): `model` "
+            f"and `history` must come from the same training run ({_RETRAIN})")
+
+
+def _judge_task3(history: Any, best_epoch: Any) -> str | None:
+    val = history_dict(history)["val_loss"]
+    if best_epoch is None:
+        raise WrongAnswer("`best_epoch` is None — did you forget to assign it?")
+    if isinstance(best_epoch, (bool, np.bool_)):
+        raise WrongAnswer("`best_epoch` should be a whole number (an epoch), yours is a bool")
+    if isinstance(best_epoch, (float, np.floating)) and float(best_epoch).is_integer():
+        best_epoch = int(best_epoch)
+    if not isinstance(best_epoch, (int, np.integer)):
+        raise WrongAnswer(f"`best_epoch` should be a whole number (an epoch), yours is a "
+                          f"{type(best_epoch).__name__}")
+    epoch = int(best_epoch)
+    lowest = set(np.flatnonzero(val == val.min()).tolist())        # 0-based positions
+    if epoch - 1 in lowest:
+        return None
+    if epoch in lowest:
+        return ("`best_epoch` looks 0-based: np.argmin counts from 0, but epochs count from 1 "
+                "(the first epoch is epoch 1), so add 1")
+    if not 1 <= epoch <= len(val):
+        return f"`best_epoch` should be an epoch between 1 and {len(val)} (the epochs in `history`)"
+    train = history_dict(history)["loss"]
+    if epoch - 1 == int(np.argmin(train)):
+        return "that is the epoch of the lowest TRAINING loss; look for the lowest val_loss"
+    return "`best_epoch` is not the epoch with the lowest val_loss in `history`"
+
+
+task1 = Task(
+    exercise=EXERCISE, number=1, title="split 70 / 15 / 15 with a seed",
+    names=("X_train", "X_val", "X_test", "y_train", "y_val", "y_test", "split_seed"),
+    judge=_judge_task1,
+    hint="Set split_seed to a whole number, then: X_train, X_val, X_test, y_train, y_val, y_test = "
+         "train_val_test_split(X, y, val_size=0.15, test_size=0.15, seed=split_seed).",
+)
+task2 = Task(
+    exercise=EXERCISE, number=2, title="train with validation data",
+    names=("X_train", "X_val", "y_train", "y_val", "X_train_n", "X_val_n", "model", "history"),
+    judge=_judge_task2,
+    hint="norm = StandardNormalizer().fit(X_train); X_train_n = norm.transform(X_train); "
+         "X_val_n = norm.transform(X_val). Build and compile the model (loss='mse'), then "
+         "history = fit_fast(model, X_train_n, y_train, epochs=..., validation_data=(X_val_n, y_val)).",
+)
+task3 = Task(
+    exercise=EXERCISE, number=3, title="the epoch of the lowest validation loss",
+    names=("history", "best_epoch"), judge=_judge_task3,
+    hint="val = history.history['val_loss']; int(np.argmin(val)) is the 0-based position of the "
+         "smallest value, and epochs count from 1.",
+)
+
+TASKS = [task1, task2, task3]
