@@ -49,6 +49,20 @@ def test_compiled_loss_and_optimizer():
     assert float(schedule(models.HOUSE_EPOCHS)) == pytest.approx(0.0, abs=1e-9)
 
 
+def test_boston_model_compile_settings_and_architecture():
+    model = models.boston_model(seed=0)
+    dense = [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
+    assert [layer.units for layer in dense] == [64, 64, 1] and tuple(model.inputs[0].shape) == (None, 13)
+    assert isinstance(model.loss, keras.losses.Huber)
+    assert float(model.loss(np.zeros((1, 1)), np.full((1, 1), 10.0))) == pytest.approx(18.0)   # δ = 2: 2 + 2·8
+    assert float(model.loss(np.zeros((1, 1)), np.full((1, 1), 1.0))) == pytest.approx(0.5)    # 0.5·1²
+    assert type(model.optimizer) is keras.optimizers.Adam
+    assert float(model.optimizer.learning_rate) == pytest.approx(0.001)
+    assert (models.BOSTON_EPOCHS, models.BOSTON_BATCH_SIZE) == (100, 16)
+    with pytest.raises(ModelConfigError):
+        models.boston_model(0)
+
+
 def _weights(model):
     return [np.array(w) for w in model.get_weights()]
 
