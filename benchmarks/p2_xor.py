@@ -28,14 +28,15 @@ def _timed(fn):
 
 
 def main() -> dict:
+    from course_utils.notebook_setup import setup_notebook
+
+    print(f"P2 · XOR 2-4-5-1 sigmoid, SGD 0.5, BCE · {machine_line()}")
+    setup_notebook(seed=0)  # before Keras is imported, so TensorFlow's start-up logs stay quiet
     import keras
 
-    from course_utils.notebook_setup import setup_notebook
     from course_utils.training import fit_fast
     from course_utils.xor import XOR_EPOCHS, XOR_X, XOR_Y, build_xor_mlp
 
-    print(f"P2 · XOR 2-4-5-1 sigmoid, SGD 0.5, BCE · {machine_line()}")
-    setup_notebook(seed=0)
     plain = build_xor_mlp()
     fast = build_xor_mlp()
     fast.set_weights(plain.get_weights())
