@@ -13,7 +13,7 @@ Nothing here imports TensorFlow; the table helpers come from :mod:`.ex02_04`.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
@@ -21,7 +21,8 @@ import pandas as pd
 from .core import Task, WrongAnswer
 from .ex02_04 import _house_cached, as_table, check_house_rows, judge_standardized
 
-__all__ = ["EXERCISE", "TASKS", "task1", "task2", "task3", "FRACTIONS"]
+__all__ = ["EXERCISE", "TASKS", "task1", "task2", "task3", "FRACTIONS", "SIZE_SLACK", "check_labels",
+           "judge_split"]
 
 EXERCISE = "02_05"
 
@@ -33,13 +34,18 @@ SIZE_SLACK = 2.0
 _FIX = "make it again with train_val_test_split(X, y, ...) in task 1"
 
 
-def _check_labels(y: Any, X: pd.DataFrame, name: str, x_name: str) -> None:
-    _, y_all = _house_cached()
+def check_labels(y: Any, X: pd.DataFrame, name: str, x_name: str, *, y_all: pd.Series,
+                 one: str = "price", many: str = "prices", column: str = "the price") -> None:
+    """Raise :class:`WrongAnswer` unless ``y`` holds ``y_all``'s labels of the rows of ``X``.
+
+    ``one``/``many``/``column`` name the target in messages ("price", "prices", "the price"
+    for the house data; "MEDV", "MEDV values", "MEDV" for Boston). Lessons 02_05, 02_06.
+    """
     if y is None:
         raise WrongAnswer(f"`{name}` is None — did you forget to assign it?")
     if isinstance(y, pd.DataFrame):
         if y.shape[1] != 1:
-            raise WrongAnswer(f"`{name}` should hold one column, the price; yours has {y.shape[1]}")
+            raise WrongAnswer(f"`{name}` should hold one column, {column}; yours has {y.shape[1]}")
         y = y.iloc[:, 0]
     if isinstance(y, pd.Series):
         if len(y) != len(X) or not y.index.equals(X.index):
@@ -47,28 +53,38 @@ def _check_labels(y: Any, X: pd.DataFrame, name: str, x_name: str) -> None:
                               f"labels differ): split X and y in the SAME call")
         values = y
     else:
+        if isinstance(y, (str, bytes, dict)) or np.ndim(y) == 0:
+            raise WrongAnswer(f"`{name}` should hold one {one} per row of `{x_name}` ({len(X)}), "
+                              f"yours is a {type(y).__name__}")
         try:
             values = np.asarray(y, dtype="float64").reshape(-1)
         except (TypeError, ValueError):
-            raise WrongAnswer(f"`{name}` should be the prices (a Series), yours is a "
+            raise WrongAnswer(f"`{name}` should be the {many} (a Series), yours is a "
                               f"{type(y).__name__}") from None
-        if np.ndim(y) == 0 or values.shape[0] != len(X):
-            raise WrongAnswer(f"`{name}` should hold one price per row of `{x_name}` "
-                              f"({len(X)}), yours holds {values.shape[0] if np.ndim(y) else 1}")
+        if values.shape[0] != len(X):
+            raise WrongAnswer(f"`{name}` should hold one {one} per row of `{x_name}` "
+                              f"({len(X)}), yours holds {values.shape[0]}")
     try:
         values = np.asarray(values, dtype="float64")
     except (TypeError, ValueError):
-        raise WrongAnswer(f"`{name}` should hold numbers (the prices)") from None
+        raise WrongAnswer(f"`{name}` should hold numbers (the {many})") from None
     if not np.allclose(values, y_all.loc[X.index].to_numpy(), rtol=1e-9, atol=1e-9):
-        raise WrongAnswer(f"`{name}` is not the prices of the rows in `{x_name}`: split X and y "
+        raise WrongAnswer(f"`{name}` is not the {many} of the rows in `{x_name}`: split X and y "
                           f"together, in the same call")
 
 
-def _judge_task1(X_train: Any, X_val: Any, X_test: Any, y_train: Any, y_val: Any, y_test: Any,
-                 split_seed: Any) -> str | None:
+def judge_split(X_parts: tuple, y_parts: tuple, split_seed: Any, *, X_all: pd.DataFrame,
+                y_all: pd.Series, check_rows: Callable[[Any, str], pd.DataFrame],
+                label_words: dict[str, str], ordered_message: str) -> str | None:
+    """Judge a seeded 70/15/15 split ``(X_train, X_val, X_test)``, ``(y_train, y_val, y_test)``.
+
+    Checks each part with ``check_rows(value, name)`` and :func:`check_labels`, the sizes
+    (:data:`FRACTIONS` ± :data:`SIZE_SLACK` rows), that the parts are disjoint and hold every
+    row, and that ``train_val_test_split(..., seed=split_seed)`` gives the same rows.
+    ``ordered_message`` answers a split that kept the file order. Lessons 02_05, 02_06.
+    """
     from course_utils.split import train_val_test_split
 
-    X_all, y_all = _house_cached()
     n = len(X_all)
     if split_seed is None:
         raise WrongAnswer("`split_seed` is None — set it to the whole number you pass as seed=")
@@ -76,13 +92,10 @@ def _judge_task1(X_train: Any, X_val: Any, X_test: Any, y_train: Any, y_val: Any
             or split_seed < 0:
         raise WrongAnswer(f"`split_seed` should be a whole number >= 0 (the seed= of your split), "
                           f"yours is {type(split_seed).__name__}")
-    parts = {}
-    for key, name, value in (("train", "X_train", X_train), ("val", "X_val", X_val),
-                             ("test", "X_test", X_test)):
-        parts[key] = check_house_rows(value, name, fix="make it with train_val_test_split(X, y, ...)")
-    for key, name, value in (("train", "y_train", y_train), ("val", "y_val", y_val),
-                             ("test", "y_test", y_test)):
-        _check_labels(value, parts[key], name, "X_" + key)
+    keys = ("train", "val", "test")
+    parts = {key: check_rows(value, "X_" + key) for key, value in zip(keys, X_parts)}
+    for key, value in zip(keys, y_parts):
+        check_labels(value, parts[key], "y_" + key, "X_" + key, y_all=y_all, **label_words)
     for key, part in parts.items():
         exact = FRACTIONS[key] * n
         if abs(len(part) - exact) > SIZE_SLACK:
@@ -95,16 +108,24 @@ def _judge_task1(X_train: Any, X_val: Any, X_test: Any, y_train: Any, y_val: Any
         return "some rows of the data are in no part: together the three parts must hold every row"
     redo = train_val_test_split(X_all, y_all, val_size=FRACTIONS["val"], test_size=FRACTIONS["test"],
                                 seed=int(split_seed))
-    same = all(set(mine.index) == set(ref.index)
-               for mine, ref in zip(parts.values(), (redo.X_train, redo.X_val, redo.X_test)))
-    if same:
+    if all(set(mine.index) == set(ref.index)
+           for mine, ref in zip(parts.values(), (redo.X_train, redo.X_val, redo.X_test))):
         return None
-    ordered = np.array_equal(np.concatenate([p.index.to_numpy() for p in parts.values()]), np.arange(n))
-    if ordered:
-        return ("your parts keep the file order (no shuffling): shuffle the rows with a seed "
-                "(leave shuffle=True) so that every part looks like the whole data set")
+    if np.array_equal(np.concatenate([p.index.to_numpy() for p in parts.values()]), np.arange(n)):
+        return ordered_message
     return ("`split_seed` does not reproduce your split: use train_val_test_split(X, y, val_size=0.15, "
             "test_size=0.15, seed=split_seed) so that running the notebook again gives the same rows")
+
+
+def _judge_task1(X_train: Any, X_val: Any, X_test: Any, y_train: Any, y_val: Any, y_test: Any,
+                 split_seed: Any) -> str | None:
+    X_all, y_all = _house_cached()
+    return judge_split(
+        (X_train, X_val, X_test), (y_train, y_val, y_test), split_seed, X_all=X_all, y_all=y_all,
+        check_rows=lambda value, name: check_house_rows(value, name, fix="make it with train_val_test_split(X, y, ...)"),
+        label_words={"one": "price", "many": "prices", "column": "the price"},
+        ordered_message=("your parts keep the file order (no shuffling): shuffle the rows with a seed "
+                         "(leave shuffle=True) so that every part looks like the whole data set"))
 
 
 def _judge_task2(X_train: Any, train_stats: Any) -> str | None:

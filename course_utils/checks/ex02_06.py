@@ -25,7 +25,7 @@ import pandas as pd
 from .core import Task, WrongAnswer, model_outputs
 from .ex02_03 import _boston_cached
 from .ex02_04 import judge_standardized
-from .ex02_05 import FRACTIONS, SIZE_SLACK
+from .ex02_05 import check_labels, judge_split
 
 __all__ = ["EXERCISE", "TASKS", "task1", "task2", "task3", "MIN_EPOCHS", "LOSS_RTOL",
            "boston_data", "history_dict"]
@@ -40,6 +40,7 @@ LOSS_RTOL = 1e-3
 
 _FIX = "make it again with train_val_test_split(X, y, ...) in task 1"
 _RETRAIN = "run the cell that builds, compiles and trains the model again"
+_MEDV_WORDS = {"one": "MEDV", "many": "MEDV values", "column": "MEDV"}  # the target in messages
 
 
 def boston_data() -> tuple[pd.DataFrame, pd.Series]:
@@ -83,77 +84,14 @@ def _boston_rows(value: Any, name: str) -> pd.DataFrame:
     return value[list(X_all.columns)].astype("float64")
 
 
-def _boston_labels(y: Any, X: pd.DataFrame, name: str, x_name: str) -> None:
-    _, y_all = _boston_cached()
-    if y is None:
-        raise WrongAnswer(f"`{name}` is None — did you forget to assign it?")
-    if isinstance(y, pd.DataFrame):
-        if y.shape[1] != 1:
-            raise WrongAnswer(f"`{name}` should hold one column, MEDV; yours has {y.shape[1]}")
-        y = y.iloc[:, 0]
-    if isinstance(y, pd.Series):
-        if len(y) != len(X) or not y.index.equals(X.index):
-            raise WrongAnswer(f"`{name}` does not hold the labels of the rows in `{x_name}` (its row "
-                              f"labels differ): split X and y in the SAME call")
-        values = y
-    else:
-        if isinstance(y, (str, bytes, dict)) or np.ndim(y) == 0:
-            raise WrongAnswer(f"`{name}` should hold one MEDV per row of `{x_name}` ({len(X)}), "
-                              f"yours is a {type(y).__name__}")
-        try:
-            values = np.asarray(y, dtype="float64").reshape(-1)
-        except (TypeError, ValueError):
-            raise WrongAnswer(f"`{name}` should be the MEDV values (a Series), yours is a "
-                              f"{type(y).__name__}") from None
-        if values.shape[0] != len(X):
-            raise WrongAnswer(f"`{name}` should hold one MEDV per row of `{x_name}` ({len(X)}), "
-                              f"yours holds {values.shape[0]}")
-    try:
-        values = np.asarray(values, dtype="float64")
-    except (TypeError, ValueError):
-        raise WrongAnswer(f"`{name}` should hold numbers (the MEDV values)") from None
-    if not np.allclose(values, y_all.loc[X.index].to_numpy(), rtol=1e-9, atol=1e-9):
-        raise WrongAnswer(f"`{name}` is not the MEDV of the rows in `{x_name}`: split X and y "
-                          f"together, in the same call")
-
-
 def _judge_task1(X_train: Any, X_val: Any, X_test: Any, y_train: Any, y_val: Any, y_test: Any,
                  split_seed: Any) -> str | None:
-    from course_utils.split import train_val_test_split
-
     X_all, y_all = _boston_cached()
-    n = len(X_all)
-    if split_seed is None:
-        raise WrongAnswer("`split_seed` is None — set it to the whole number you pass as seed=")
-    if isinstance(split_seed, (bool, np.bool_)) or not isinstance(split_seed, (int, np.integer)) \
-            or split_seed < 0:
-        raise WrongAnswer(f"`split_seed` should be a whole number >= 0 (the seed= of your split), "
-                          f"yours is {type(split_seed).__name__}")
-    parts = {key: _boston_rows(value, "X_" + key)
-             for key, value in (("train", X_train), ("val", X_val), ("test", X_test))}
-    for key, value in (("train", y_train), ("val", y_val), ("test", y_test)):
-        _boston_labels(value, parts[key], "y_" + key, "X_" + key)
-    for key, part in parts.items():
-        exact = FRACTIONS[key] * n
-        if abs(len(part) - exact) > SIZE_SLACK:
-            return (f"`X_{key}` has {len(part)} of the {n} rows; a {FRACTIONS[key]:.0%} part has "
-                    f"about {exact:.0f}: check val_size and test_size (fractions of ALL rows)")
-    seen = [set(p.index) for p in parts.values()]
-    if seen[0] & seen[1] or seen[0] & seen[2] or seen[1] & seen[2]:
-        return "some rows sit in two parts at once: train, validation and test must not share rows"
-    if set().union(*seen) != set(X_all.index):
-        return "some rows of the data are in no part: together the three parts must hold every row"
-    ordered = np.array_equal(np.concatenate([p.index.to_numpy() for p in parts.values()]), np.arange(n))
-    if ordered:
-        return ("your parts keep the file order (no shuffling), but the Boston file is ordered by "
-                "town: shuffle the rows with a seed (leave shuffle=True)")
-    redo = train_val_test_split(X_all, y_all, val_size=FRACTIONS["val"], test_size=FRACTIONS["test"],
-                                seed=int(split_seed))
-    if all(set(mine.index) == set(ref.index)
-           for mine, ref in zip(parts.values(), (redo.X_train, redo.X_val, redo.X_test))):
-        return None
-    return ("`split_seed` does not reproduce your split: use train_val_test_split(X, y, val_size=0.15, "
-            "test_size=0.15, seed=split_seed) so that running the notebook again gives the same rows")
+    return judge_split(
+        (X_train, X_val, X_test), (y_train, y_val, y_test), split_seed, X_all=X_all, y_all=y_all,
+        check_rows=_boston_rows, label_words=_MEDV_WORDS,
+        ordered_message=("your parts keep the file order (no shuffling), but the Boston file is ordered by "
+                         "town: shuffle the rows with a seed (leave shuffle=True)"))
 
 
 # --------------------------------------------------------------------------- task 2 and 3 helpers
@@ -217,8 +155,9 @@ def _judge_task2(X_train: Any, X_val: Any, y_train: Any, y_val: Any, X_train_n: 
     X_val = _boston_rows(X_val, "X_val")
     if len(X_train) >= len(X_all):
         raise WrongAnswer("`X_train` holds every row of the data: split the data first (task 1)")
-    _boston_labels(y_train, X_train, "y_train", "X_train")
-    _boston_labels(y_val, X_val, "y_val", "X_val")
+    _, y_all = _boston_cached()
+    for y, X, name, x_name in ((y_train, X_train, "y_train", "X_train"), (y_val, X_val, "y_val", "X_val")):
+        check_labels(y, X, name, x_name, y_all=y_all, **_MEDV_WORDS)
     message = judge_standardized(X_train, {"X_train_n": (X_train, X_train_n),
                                            "X_val_n": (X_val, X_val_n)}, X_all)
     if message:
