@@ -37,6 +37,7 @@ import numpy as np
 from ..errors import CheckFailed
 
 __all__ = [
+    "as_number",
     "MIMETYPE",
     "STATUSES",
     "CheckResult",
@@ -241,6 +242,30 @@ def _show(result: CheckResult) -> None:
 def _shape_text(shape: tuple) -> str:
     parts = ["any" if s is None else str(s) for s in shape]
     return "(" + parts[0] + ",)" if len(parts) == 1 else "(" + ", ".join(parts) + ")"
+
+
+def as_number(value: Any, name: str = "x", *, what: str = "", many: str = "", finite: bool = True) -> float:
+    """``value`` as one float: a Python or NumPy number, a one-element array or a TF scalar.
+
+    Raises :class:`WrongAnswer` for None, text, booleans, containers of several values
+    (``many`` says what to do then, e.g. "take the max") and, with ``finite``, NaN or ±inf.
+    ``what`` describes the number in messages ("a fraction from 0 to 1"). All exercises.
+    """
+    kind = f"one number ({what})" if what else "one number"
+    if value is None:
+        raise WrongAnswer(f"`{name}` is None — did you forget to assign it?")
+    if isinstance(value, (bool, np.bool_, str, bytes, dict, set)):
+        raise WrongAnswer(f"`{name}` should be {kind}, yours is a {type(value).__name__}")
+    try:
+        array = np.asarray(value.numpy() if hasattr(value, "numpy") else value, dtype="float64")
+    except (TypeError, ValueError):
+        raise WrongAnswer(f"`{name}` should be {kind}, yours is a {type(value).__name__}") from None
+    if array.size != 1:
+        raise WrongAnswer(f"`{name}` should be {kind}, yours holds {array.size} values" + (f": {many}" if many else ""))
+    number = float(array.reshape(()))
+    if finite and not np.isfinite(number):
+        raise WrongAnswer(f"`{name}` should be a finite number, yours is NaN or infinite ({number})")
+    return number
 
 
 def as_array(

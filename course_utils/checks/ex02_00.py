@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from .core import Task, WrongAnswer, as_array, model_outputs
+from .core import Task, WrongAnswer, as_array, as_number, model_outputs
 
 __all__ = ["EXERCISE", "TASKS", "INPUTS", "TRUTH_TABLES", "perceptron", "task1", "task2", "task3", "task4"]
 
@@ -190,19 +190,6 @@ def _single_neuron(model: Any, name: str) -> None:
                           "the output is a probability between 0 and 1")
 
 
-def _one_number(value: Any, name: str, what: str) -> float:
-    """``value`` as a float if it is one number (Python, NumPy or a 1-element array), else WrongAnswer."""
-    if isinstance(value, (bool, np.bool_, str, bytes)):
-        raise WrongAnswer(f"`{name}` should be one number ({what}), yours is a {type(value).__name__}")
-    try:
-        array = np.asarray(value.numpy() if hasattr(value, "numpy") else value, dtype=float)
-    except (TypeError, ValueError):
-        raise WrongAnswer(f"`{name}` should be one number ({what}), yours is a {type(value).__name__}") from None
-    if array.size != 1:
-        raise WrongAnswer(f"`{name}` should be one number ({what}), yours holds {array.size} values")
-    return float(array.reshape(()))
-
-
 def _judge_task4(xor_neuron: Any, xor_neuron_accuracy: Any) -> str | None:
     _single_neuron(xor_neuron, "xor_neuron")
     x = np.array(INPUTS, dtype="float32")
@@ -216,7 +203,7 @@ def _judge_task4(xor_neuron: Any, xor_neuron_accuracy: Any) -> str | None:
                 "fit_fast(xor_neuron, X_xor, y_xor, epochs=500)")
     if xor_neuron_accuracy is None:
         raise WrongAnswer("`xor_neuron_accuracy` is None — did you forget to assign it?")
-    accuracy = _one_number(xor_neuron_accuracy, "xor_neuron_accuracy", "a fraction from 0 to 1")
+    accuracy = as_number(xor_neuron_accuracy, "xor_neuron_accuracy", what="a fraction from 0 to 1")
     if not np.isfinite(accuracy):
         raise WrongAnswer("`xor_neuron_accuracy` is NaN or infinite")
     if 1 < accuracy <= 100:

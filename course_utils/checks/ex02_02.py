@@ -28,7 +28,7 @@ import numpy as np
 
 from ..activations import cross_entropy_error, sigmoid, softmax
 from ..gradcheck import numerical_gradient, relative_error
-from .core import Task, WrongAnswer
+from .core import Task, WrongAnswer, as_number
 
 __all__ = [
     "EXERCISE", "TASKS", "PARAM_NAMES", "DIGITS_TEST_SIZE", "DIGITS_SEED", "MIN_TEST_ACCURACY",
@@ -161,24 +161,6 @@ def _judge_task1(gradient: Any) -> str | None:
     return message
 
 
-def _number(value: Any, name: str) -> float:
-    if value is None:
-        raise WrongAnswer(f"`{name}` is None — did you forget to assign it?")
-    if isinstance(value, (bool, np.bool_, str, bytes, dict, list, tuple, set)):
-        raise WrongAnswer(f"`{name}` should be one number, yours is a {type(value).__name__}")
-    try:
-        array = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise WrongAnswer(f"`{name}` should be one number, yours is a {type(value).__name__}") from None
-    if array.size != 1:
-        raise WrongAnswer(f"`{name}` should be one number (the largest error), yours holds {array.size} values: "
-                          "take the max")
-    number = float(array.reshape(()))
-    if not math.isfinite(number):
-        raise WrongAnswer(f"`{name}` is NaN or infinite")
-    return number
-
-
 def _small_problem(params_small: Any, x_small: Any, t_small: Any) -> tuple[dict, np.ndarray, np.ndarray]:
     if not isinstance(params_small, Mapping) or any(key not in params_small for key in PARAM_NAMES):
         raise WrongAnswer("`params_small` should be the dict of parameters W1, b1, W2, b2 given in the notebook "
@@ -208,7 +190,7 @@ def _small_problem(params_small: Any, x_small: Any, t_small: Any) -> tuple[dict,
 def _judge_task2(gradient: Any, params_small: Any, x_small: Any, t_small: Any, max_rel_error: Any) -> str | None:
     params, x, t = _small_problem(params_small, x_small, t_small)
     grads = _call_gradient(gradient, _fresh(params), x, t)
-    mine = _number(max_rel_error, "max_rel_error")
+    mine = as_number(max_rel_error, "max_rel_error", what="the largest error", many="take the max")
     if mine < 0:
         return "`max_rel_error` is negative; a relative error |a - b| / (|a| + |b|) is never negative"
     recomputed = max(_parameter_errors(grads, params, x, t, _course_loss).values())

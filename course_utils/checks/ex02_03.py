@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .core import Task, WrongAnswer, model_outputs
+from .core import Task, WrongAnswer, as_number, model_outputs
 
 __all__ = ["EXERCISE", "TASKS", "task1", "task2", "task3"]
 
@@ -142,19 +142,9 @@ def _judge_task3(model: Any, X: Any, y: Any, raw_rmse: Any) -> str | None:
     except WrongAnswer as exc:
         raise WrongAnswer(f"fix task 1 first ({exc})") from None
     _check_model(model)
-    if raw_rmse is None:
-        raise WrongAnswer("`raw_rmse` is None — did you forget to assign it?")
-    if isinstance(raw_rmse, (bool, np.bool_, str, bytes)):
-        raise WrongAnswer(f"`raw_rmse` should be one number, yours is a {type(raw_rmse).__name__}")
-    try:
-        reported = np.asarray(raw_rmse, dtype="float64")
-    except (TypeError, ValueError):
-        raise WrongAnswer(f"`raw_rmse` should be one number, yours is a {type(raw_rmse).__name__}") from None
-    if reported.size != 1:
-        raise WrongAnswer(f"`raw_rmse` should be one number, yours holds {reported.size} values "
-                          f"(average the squared errors over all houses, then take the square root)")
-    reported = float(reported.reshape(()))
-    if not np.isfinite(reported) or reported < 0:
+    reported = as_number(raw_rmse, "raw_rmse",
+                         many="average the squared errors over all houses, then take the square root")
+    if reported < 0:
         raise WrongAnswer("`raw_rmse` should be a finite number >= 0")
     pred = model_outputs(model, X_values).reshape(-1)
     rmse = float(np.sqrt(np.mean((pred - y_values) ** 2)))

@@ -84,6 +84,11 @@ def _boston_rows(value: Any, name: str) -> pd.DataFrame:
     return value[list(X_all.columns)].astype("float64")
 
 
+def _boston_labels(y: Any, X: pd.DataFrame, name: str, x_name: str) -> None:
+    """:func:`~.ex02_05.check_labels` for the Boston target MEDV (lessons 02_06, 02_07)."""
+    check_labels(y, X, name, x_name, y_all=_boston_cached()[1], **_MEDV_WORDS)
+
+
 def _judge_task1(X_train: Any, X_val: Any, X_test: Any, y_train: Any, y_val: Any, y_test: Any,
                  split_seed: Any) -> str | None:
     X_all, y_all = _boston_cached()
@@ -155,9 +160,8 @@ def _judge_task2(X_train: Any, X_val: Any, y_train: Any, y_val: Any, X_train_n: 
     X_val = _boston_rows(X_val, "X_val")
     if len(X_train) >= len(X_all):
         raise WrongAnswer("`X_train` holds every row of the data: split the data first (task 1)")
-    _, y_all = _boston_cached()
-    for y, X, name, x_name in ((y_train, X_train, "y_train", "X_train"), (y_val, X_val, "y_val", "X_val")):
-        check_labels(y, X, name, x_name, y_all=y_all, **_MEDV_WORDS)
+    _boston_labels(y_train, X_train, "y_train", "X_train")
+    _boston_labels(y_val, X_val, "y_val", "X_val")
     message = judge_standardized(X_train, {"X_train_n": (X_train, X_train_n),
                                            "X_val_n": (X_val, X_val_n)}, X_all)
     if message:

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .core import Task, WrongAnswer, model_outputs
+from .core import Task, WrongAnswer, as_number, model_outputs
 from .ex02_03 import _boston_cached
 from .ex02_04 import judge_standardized
 from .ex02_06 import _boston_labels, _boston_rows, _judge_task1 as _judge_split
@@ -72,21 +72,7 @@ def _test_inputs(X_train: pd.DataFrame, X_test: pd.DataFrame, columns: list[str]
 
 
 def _number(value: Any, name: str) -> float:
-    if value is None:
-        raise WrongAnswer(f"`{name}` is None — did you forget to assign it?")
-    if isinstance(value, (bool, np.bool_, str, bytes)):
-        raise WrongAnswer(f"`{name}` should be one number, yours is a {type(value).__name__}")
-    try:
-        array = np.asarray(value, dtype="float64")
-    except (TypeError, ValueError):
-        raise WrongAnswer(f"`{name}` should be one number, yours is a {type(value).__name__}") from None
-    if array.size != 1:
-        raise WrongAnswer(f"`{name}` should be one number, yours holds {array.size} values (average the "
-                          f"squared errors over the test rows, then take the square root)")
-    number = float(array.reshape(()))
-    if not np.isfinite(number):
-        raise WrongAnswer(f"`{name}` should be a finite number, yours is {number}")
-    return number
+    return as_number(value, name, many="average the squared errors over the test rows, then take the square root")
 
 
 def _model_rmse(model: Any, name: str, x: np.ndarray, y: np.ndarray, n_features: int) -> float:
