@@ -23,7 +23,7 @@ import pandas as pd
 from .core import Task, WrongAnswer
 
 __all__ = ["EXERCISE", "TASKS", "task1", "task2", "task3",
-           "house_data", "as_table", "check_house_rows", "judge_standardized"]
+           "house_data", "as_table", "check_feature_rows", "check_house_rows", "judge_standardized"]
 
 EXERCISE = "02_04"
 
@@ -109,23 +109,28 @@ def _close(a: np.ndarray, b: np.ndarray) -> bool:
     return a.shape == b.shape and bool(np.allclose(a, b, rtol=RTOL, atol=ATOL))
 
 
-def check_house_rows(value: Any, name: str, *, fix: str) -> pd.DataFrame:
-    """Check that ``value`` is a part of the house-price features (rows kept with their
-    file index); return it as a float DataFrame. ``fix`` says how to remake it, e.g.
-    ``"run the split cell again"`` (lessons 02_04, 02_05)."""
-    X_all, _ = _house_cached()
+def check_feature_rows(value: Any, name: str, *, X_all: pd.DataFrame, target: str, data: str,
+                       fix: str) -> pd.DataFrame:
+    """Check that ``value`` is a part of ``X_all`` (rows kept with their file index, the
+    target column ``target`` left out); return it as a float DataFrame. ``data`` names the
+    data set in messages ("house data"); ``fix`` says how to remake the part, e.g.
+    ``"run the split cell again"`` (lessons 02_04 to 02_07)."""
     if value is None:
         raise WrongAnswer(f"`{name}` is None: {fix}")
     if not isinstance(value, pd.DataFrame):
-        raise WrongAnswer(f"`{name}` should be a DataFrame of house-price features (rows of the "
-                          f"house data), yours is a {type(value).__name__}: {fix}")
-    if set(value.columns) != set(X_all.columns) or value.shape[1] != X_all.shape[1]:
-        raise WrongAnswer(f"`{name}` should have the 5 feature columns of the house data (and not "
-                          f"the price): {fix}")
+        raise WrongAnswer(f"`{name}` should be a DataFrame of {data} features (rows of the "
+                          f"{data}), yours is a {type(value).__name__}: {fix}")
+    cols = [str(c) for c in value.columns]
+    if target in cols:
+        raise WrongAnswer(f"`{name}` still holds the target column {target!r}: the features "
+                          f"must not contain the answer")
+    if set(cols) != set(X_all.columns) or len(cols) != X_all.shape[1]:
+        raise WrongAnswer(f"`{name}` should have the {X_all.shape[1]} feature columns of the {data} "
+                          f"(and not the target): {fix}")
     if len(value) == 0:
         raise WrongAnswer(f"`{name}` has no rows: {fix}")
     if not value.index.isin(X_all.index).all() or value.index.has_duplicates:
-        raise WrongAnswer(f"`{name}` does not keep the house data's row labels (index): split the "
+        raise WrongAnswer(f"`{name}` does not keep the {data}'s row labels (index): split the "
                           f"DataFrame without resetting its index ({fix})")
     try:
         values = value[list(X_all.columns)].to_numpy(dtype="float64")
@@ -133,12 +138,18 @@ def check_house_rows(value: Any, name: str, *, fix: str) -> pd.DataFrame:
         raise WrongAnswer(f"`{name}` holds cells that are not numbers: {fix}") from None
     if not np.allclose(values, X_all.loc[value.index].to_numpy(), rtol=1e-9, atol=1e-9):
         if value.index.equals(pd.RangeIndex(len(value))):
-            raise WrongAnswer(f"`{name}` does not keep the house data's row labels (its index was "
+            raise WrongAnswer(f"`{name}` does not keep the {data}'s row labels (its index was "
                               f"reset to 0, 1, 2, ...): split the DataFrame without resetting its "
                               f"index ({fix})")
-        raise WrongAnswer(f"the values in `{name}` are not the house data's rows (were they "
+        raise WrongAnswer(f"the values in `{name}` are not the {data}'s rows (were they "
                           f"normalized or changed in place?): {fix}")
     return value[list(X_all.columns)].astype("float64")
+
+
+def check_house_rows(value: Any, name: str, *, fix: str) -> pd.DataFrame:
+    """:func:`check_feature_rows` for the house-price features (lessons 02_04, 02_05)."""
+    X_all, y_all = _house_cached()
+    return check_feature_rows(value, name, X_all=X_all, target=str(y_all.name), data="house data", fix=fix)
 
 
 def _standardize(x: pd.DataFrame, mean: pd.Series, std: pd.Series) -> np.ndarray:

@@ -24,7 +24,7 @@ import pandas as pd
 
 from .core import Task, WrongAnswer, model_outputs
 from .ex02_03 import _boston_cached
-from .ex02_04 import judge_standardized
+from .ex02_04 import check_feature_rows, judge_standardized
 from .ex02_05 import check_labels, judge_split
 
 __all__ = ["EXERCISE", "TASKS", "task1", "task2", "task3", "MIN_EPOCHS", "LOSS_RTOL",
@@ -52,36 +52,9 @@ def boston_data() -> tuple[pd.DataFrame, pd.Series]:
 # --------------------------------------------------------------------------- task 1 helpers
 
 def _boston_rows(value: Any, name: str) -> pd.DataFrame:
-    """``value`` as a part of the Boston features that keeps the file's row labels."""
+    """:func:`~.ex02_04.check_feature_rows` for the Boston features (lessons 02_06, 02_07)."""
     X_all, y_all = _boston_cached()
-    if value is None:
-        raise WrongAnswer(f"`{name}` is None: {_FIX}")
-    if not isinstance(value, pd.DataFrame):
-        raise WrongAnswer(f"`{name}` should be a DataFrame of Boston features (rows of the data), "
-                          f"yours is a {type(value).__name__}: {_FIX}")
-    cols = [str(c) for c in value.columns]
-    if y_all.name in cols:
-        raise WrongAnswer(f"`{name}` still holds the target column {y_all.name!r}: the features "
-                          f"must not contain the answer")
-    if set(cols) != set(X_all.columns) or len(cols) != X_all.shape[1]:
-        raise WrongAnswer(f"`{name}` should have the {X_all.shape[1]} feature columns of the Boston "
-                          f"data: {_FIX}")
-    if len(value) == 0:
-        raise WrongAnswer(f"`{name}` has no rows: {_FIX}")
-    if not value.index.isin(X_all.index).all() or value.index.has_duplicates:
-        raise WrongAnswer(f"`{name}` does not keep the data's row labels (index): split the "
-                          f"DataFrame without resetting its index ({_FIX})")
-    try:
-        values = value[list(X_all.columns)].to_numpy(dtype="float64")
-    except (TypeError, ValueError):
-        raise WrongAnswer(f"`{name}` holds cells that are not numbers: {_FIX}") from None
-    if not np.allclose(values, X_all.loc[value.index].to_numpy(), rtol=1e-9, atol=1e-9):
-        if value.index.equals(pd.RangeIndex(len(value))):
-            raise WrongAnswer(f"`{name}` does not keep the data's row labels (its index was reset "
-                              f"to 0, 1, 2, ...): split the DataFrame without resetting its index")
-        raise WrongAnswer(f"the values in `{name}` are not the Boston rows as loaded (were they "
-                          f"normalized or changed in place?): {_FIX}")
-    return value[list(X_all.columns)].astype("float64")
+    return check_feature_rows(value, name, X_all=X_all, target=str(y_all.name), data="Boston data", fix=_FIX)
 
 
 def _boston_labels(y: Any, X: pd.DataFrame, name: str, x_name: str) -> None:
