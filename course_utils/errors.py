@@ -42,3 +42,7 @@ class FigureOutOfBand(CourseError, AssertionError):
 
 class CheckFailed(CourseError, AssertionError):
     """An exercise check did not pass (raised only when COURSE_STRICT=1)."""
+
+
+class FeatureError(CourseError, ValueError):
+    """A derived feature cannot be built as asked (unfitted, wrong rows or columns)."""
