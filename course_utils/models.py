@@ -35,14 +35,15 @@ on a shared 2-core CPU. Details and the goals in ``benchmarks/README.md``.
 How this recipe was chosen (a vectorized search over the same folds, several weight seeds
 each; each figure the mean RMSE of single nets): the previous recipe, MAE loss with AdamW
 0.003 on the 5 columns, got 7.80; the Huber loss with 0.01 on the 5 columns 7.67. Widths
-(32-256), a third layer, MSE, GELU/SiLU, more epochs, mini-batches, log targets, weight
-decay 0 or 1 and averaging five nets all stayed at 7.7-7.9 without a location feature:
-the nets were limited by bias, not variance. Location features fit on the training rows
+of 128 and 256, a third layer, MSE, GELU/SiLU, 1000 epochs, mini-batches, weight decay 0
+or 1 and averaging five nets all stayed at 7.7-8.0 without a location feature: the nets
+were limited by bias, not variance. Location features fit on the training rows
 closed the gap: random Fourier features of the coordinates 7.53-7.84 depending on their
-random draw (not robust), the neighbour price 7.44-7.52 (k = 2-4, δ = 3-10, learning rate
+random draw (not robust), the neighbour price 7.43-7.52 (k = 2-4, δ = 3-10, learning rate
 0.005-0.02 all similar; k = 3 chosen). The neighbour's mean instead of the median, the
-distance to the nearest sale as an extra column, and 128-unit layers did not help reliably;
-on lesson 02_07's smaller split (231 training rows) the 128-unit net was clearly worse.
+distance to the nearest sale as an extra column, a log target and 128-unit layers did not
+help reliably; on lesson 02_07's smaller split (231 training rows) the 128-unit net was
+clearly worse.
 
 Boston (:func:`boston_model`): on the Keras book's protocol (the 404 training rows of
 ``keras.datasets.boston_housing``, 4 contiguous folds, statistics from the training folds)
@@ -59,8 +60,8 @@ from typing import Any
 from course_utils.errors import CourseError
 
 __all__ = ["HOUSE_EPOCHS", "HOUSE_BATCH_SIZE", "HOUSE_LEARNING_RATE", "HOUSE_WEIGHT_DECAY",
-           "HOUSE_HUBER_DELTA", "HOUSE_NEIGHBOURS", "HOUSE_HIDDEN_UNITS", "BOSTON_EPOCHS", "BOSTON_BATCH_SIZE", "ModelConfigError",
-           "house_price_model", "boston_model"]
+           "HOUSE_HUBER_DELTA", "HOUSE_NEIGHBOURS", "HOUSE_HIDDEN_UNITS", "BOSTON_EPOCHS",
+           "BOSTON_BATCH_SIZE", "ModelConfigError", "house_price_model", "boston_model"]
 
 #: Epochs of one training run (lesson 02_07, benchmarks/p3_house_cv.py).
 HOUSE_EPOCHS = 500
@@ -110,9 +111,9 @@ def house_price_model(n_features: int = 5, *, seed: int | None = None):
     house data: mean RMSE 7.49 with the neighbour-price column, 7.67 without (see the module
     docstring); ``benchmarks/p3_house_cv.py`` uses exactly this builder.
 
-    ``n_features``: number of input columns (5 for the house data, 6 with the neighbour price,
-    13 for Boston, 12 for Boston without ``B``). ``seed``: an integer fixes the initial weights by itself (the same
-    seed gives the same weights, whatever ran before); ``None`` draws them from Keras' global
+    ``n_features``: number of input columns (5 for the house data, 6 with the neighbour
+    price, 13 for Boston, 12 for Boston without ``B``). ``seed``: an integer fixes the initial
+    weights by itself (the same seed gives the same weights, whatever ran before); ``None`` draws them from Keras' global
     random state, so ``keras.utils.set_random_seed(s)`` before the call makes them
     reproducible (that is how the benchmarks seed each fold).
     Raises :class:`ModelConfigError` for an ``n_features`` that is not a whole number >= 1.

@@ -55,7 +55,7 @@ class NeighbourPrice:
     def __init__(self, k: int = 3, columns: Sequence[str] = ("latitude", "longitude")):
         if isinstance(k, (bool, np.bool_)) or not isinstance(k, (int, np.integer)) or k < 1:
             raise FeatureError(f"k should be a whole number >= 1 (how many neighbours), got {k!r}")
-        if isinstance(columns, str) or len(columns) < 1:
+        if not isinstance(columns, (list, tuple)) or len(columns) < 1:
             raise FeatureError(f"columns should be a list of column names such as ('latitude', 'longitude'), "
                                f"got {columns!r}")
         self.k = int(k)

@@ -102,9 +102,10 @@ def test_bad_k(k):
         NeighbourPrice(k=k)
 
 
-def test_bad_columns_argument():
+@pytest.mark.parametrize("columns", ["latitude", 3, [], None])
+def test_bad_columns_argument(columns):
     with pytest.raises(FeatureError, match="list of column names"):
-        NeighbourPrice(columns="latitude")
+        NeighbourPrice(columns=columns)
 
 
 def test_bad_inputs(house_split):
