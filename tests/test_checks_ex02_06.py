@@ -13,11 +13,11 @@ import os
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from course_utils.checks import ex02_06 as checks
 from course_utils.split import train_val_test_split
+from split_mistakes import common_split_mistakes, no_index_leak, split_namespace
 
 keras = pytest.importorskip("keras")
 
@@ -36,13 +36,8 @@ def split(data):
 
 
 def ns1(s, seed=SEED):
-    return {"X_train": s.X_train, "X_val": s.X_val, "X_test": s.X_test,
-            "y_train": s.y_train, "y_val": s.y_val, "y_test": s.y_test, "split_seed": seed}
+    return split_namespace(s, seed)
 
-
-def no_index_leak(message, s):
-    rows = ", ".join(str(i) for i in s.X_test.index[:3])
-    assert rows not in message
 
 
 # --------------------------------------------------------------------------- task 1
@@ -59,25 +54,7 @@ def test_task1_right_answer_with_numpy_labels(split):
 
 def test_task1_wrong_answers(data, split):
     X, y = data
-    cases = []
-    cases.append((ns1(split, seed=SEED + 1), "does not reproduce"))
-    ordered = train_val_test_split(X, y, val_size=0.15, test_size=0.15, shuffle=False)
-    cases.append((ns1(ordered), "ordered by town"))
-    cases.append((ns1(train_val_test_split(X, y, val_size=0.1, test_size=0.1, seed=SEED)), "rows"))
-    other = train_val_test_split(X, y, val_size=0.15, test_size=0.15, seed=SEED + 5)
-    ns = ns1(split)
-    ns.update(y_train=other.y_train, y_val=other.y_val, y_test=other.y_test)
-    cases.append((ns, "SAME call"))
-    ns = ns1(split)
-    ns["X_test"] = pd.concat([split.X_test.iloc[:-5], split.X_val.iloc[:5]])
-    ns["y_test"] = pd.concat([split.y_test.iloc[:-5], split.y_val.iloc[:5]])
-    cases.append((ns, "two parts"))
-    ns = ns1(split)
-    ns["X_test"], ns["y_test"] = split.X_test.iloc[:-1], split.y_test.iloc[:-1]
-    cases.append((ns, "no part"))
-    ns = ns1(split)
-    ns["X_val"] = split.X_val.reset_index(drop=True)
-    cases.append((ns, "index"))
+    cases = common_split_mistakes(X, y, split, SEED, ordered_words="ordered by town")
     ns = ns1(split)
     ns["X_train"] = split.X_train.assign(MEDV=split.y_train)
     cases.append((ns, "target column"))
