@@ -171,13 +171,19 @@ def _judge_task3(X_train: Any, X_val: Any, X_test: Any,
                                         "X_test_n": (X_test, X_test_n)}, X_all)
 
 
-task1 = Task(
-    exercise=EXERCISE, number=1, title="split 70 / 15 / 15 with a seed",
-    names=("X_train", "X_val", "X_test", "y_train", "y_val", "y_test", "split_seed"),
-    judge=_judge_task1,
-    hint="Set split_seed to a whole number, then: X_train, X_val, X_test, y_train, y_val, y_test = "
-         "train_val_test_split(X, y, val_size=0.15, test_size=0.15, seed=split_seed).",
-)
+def split_task(exercise: str, judge: Callable[..., str | None]) -> Task:
+    """Task 1 of exercises 02_05 and 02_06: the seeded 70 / 15 / 15 split, judged by *judge*
+    (a wrapper of :func:`judge_split` with the exercise's data). Lessons 02_05, 02_06."""
+    return Task(
+        exercise=exercise, number=1, title="split 70 / 15 / 15 with a seed",
+        names=("X_train", "X_val", "X_test", "y_train", "y_val", "y_test", "split_seed"),
+        judge=judge,
+        hint="Set split_seed to a whole number, then: X_train, X_val, X_test, y_train, y_val, y_test = "
+             "train_val_test_split(X, y, val_size=0.15, test_size=0.15, seed=split_seed).",
+    )
+
+
+task1 = split_task(EXERCISE, _judge_task1)
 task2 = Task(
     exercise=EXERCISE, number=2, title="statistics of the training rows",
     names=("X_train", "train_stats"), judge=_judge_task2,

@@ -25,7 +25,7 @@ import pandas as pd
 from .core import Task, WrongAnswer, model_outputs
 from .ex02_03 import _boston_cached
 from .ex02_04 import check_feature_rows, judge_standardized
-from .ex02_05 import check_labels, judge_split
+from .ex02_05 import check_labels, judge_split, split_task
 
 __all__ = ["EXERCISE", "TASKS", "task1", "task2", "task3", "MIN_EPOCHS", "LOSS_RTOL",
            "boston_data", "history_dict"]
@@ -193,13 +193,7 @@ def _judge_task3(history: Any, best_epoch: Any) -> str | None:
     return "`best_epoch` is not the epoch with the lowest val_loss in `history`"
 
 
-task1 = Task(
-    exercise=EXERCISE, number=1, title="split 70 / 15 / 15 with a seed",
-    names=("X_train", "X_val", "X_test", "y_train", "y_val", "y_test", "split_seed"),
-    judge=_judge_task1,
-    hint="Set split_seed to a whole number, then: X_train, X_val, X_test, y_train, y_val, y_test = "
-         "train_val_test_split(X, y, val_size=0.15, test_size=0.15, seed=split_seed).",
-)
+task1 = split_task(EXERCISE, _judge_task1)
 task2 = Task(
     exercise=EXERCISE, number=2, title="train with validation data",
     names=("X_train", "X_val", "y_train", "y_val", "X_train_n", "X_val_n", "model", "history"),
