@@ -63,7 +63,7 @@ def main(argv: list[str]) -> int:
         print(f"Installed. Activate with: {'' if os.name == 'nt' else 'source '}{act}")
         return 0
     if job == "run":
-        cmd = [str(py), "-m", "course_utils.cli", "run", *rest]
+        cmd = [str(py), "-m", "course_utils.tools.cli", "run", *rest]
     else:
         cmd = [str(py), "-m", "pytest", *rest]
     return subprocess.call(cmd, cwd=ROOT, env=env)

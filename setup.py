@@ -2,7 +2,7 @@
 
 All metadata lives in pyproject.toml. This file only adds one step to ``build_py``: the
 course CSV files and their README are copied from the repository's ``datasets/`` folder
-into ``course_utils/_datasets/`` of the build, so that ``course_utils.datasets`` finds the
+into ``course_utils/_datasets/`` of the build, so that ``course_utils.lesson.datasets`` finds the
 data in a normal (non-editable) install too. An editable install (``pip install -e .``)
 reads ``datasets/`` in the repository directly and needs no copy. ``sdist`` also ships
 ``datasets/``, so ``python -m build`` (sdist, then a wheel from it) gets the data as well.

@@ -33,14 +33,14 @@ os.environ.setdefault("PYTHONWARNINGS", "ignore")
 
 import numpy as np  # noqa: E402
 
-from course_utils.notebook_setup import setup_notebook  # noqa: E402
+from course_utils.lesson.notebook_setup import setup_notebook  # noqa: E402
 
 setup_notebook(0)
 
 import keras  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
-from course_utils.training import fit_fast  # noqa: E402
+from course_utils.lesson.training import fit_fast  # noqa: E402
 
 
 def xor_case():

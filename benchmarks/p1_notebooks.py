@@ -43,8 +43,8 @@ def _timed_check_cells(nb) -> None:
 
 def run_one(path: Path) -> dict:
     """Execute one notebook here (in this child process) and return its figures."""
-    from course_utils.execute import execute_notebook
-    from course_utils.nbtools import read_notebook
+    from course_utils.tools.executor import execute_notebook
+    from course_utils.tools.notebook_io import read_notebook
 
     nb = read_notebook(path)
     _timed_check_cells(nb)
@@ -86,7 +86,7 @@ def serial_pass() -> list[dict]:
 
 
 def parallel_pass() -> tuple[float, int]:
-    from course_utils.report import run_course
+    from course_utils.tools.course_runner import run_course
 
     with tempfile.TemporaryDirectory() as build:
         start = time.perf_counter()

@@ -4,7 +4,7 @@ The slide trains a 2-4-5-1 sigmoid net with SGD (learning rate 0.5) and binary
 cross-entropy for 2000 full-batch steps: ``model.fit(x, y, epochs=2000, batch_size=4)``.
 Both ways start from the same weights in the same run, so their final weights must agree.
 Goals: fit_fast ≥ 30× faster; 20/20 seeds reach 100 % accuracy with the course's budget
-(``course_utils.xor.XOR_EPOCHS``).
+(``course_utils.lesson.xor.XOR_EPOCHS``).
 
     python -m benchmarks.p2_xor
 """
@@ -28,14 +28,14 @@ def _timed(fn):
 
 
 def main() -> dict:
-    from course_utils.notebook_setup import setup_notebook
+    from course_utils.lesson.notebook_setup import setup_notebook
 
     print(f"P2 · XOR 2-4-5-1 sigmoid, SGD 0.5, BCE · {machine_line()}")
     setup_notebook(seed=0)  # before Keras is imported, so TensorFlow's start-up logs stay quiet
     import keras
 
-    from course_utils.training import fit_fast
-    from course_utils.xor import XOR_EPOCHS, XOR_X, XOR_Y, build_xor_mlp
+    from course_utils.lesson.training import fit_fast
+    from course_utils.lesson.xor import XOR_EPOCHS, XOR_X, XOR_Y, build_xor_mlp
 
     plain = build_xor_mlp()
     fast = build_xor_mlp()

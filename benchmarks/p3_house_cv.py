@@ -4,7 +4,7 @@ Every model sees the same folds: ``RepeatedKFold(n_splits=5, n_repeats=REPEATS,
 random_state=FOLDS_SEED)`` over the 414 sales of ``load_dataset("house_price")``. Inside
 every fold, fit on that fold's training rows only:
 
-1. the neighbour-price column (``course_utils.neighbour_price.NeighbourPrice(k=3)``: median
+1. the neighbour-price column (``course_utils.lesson.neighbour_price.NeighbourPrice(k=3)``: median
    price of the 3 nearest training sales by location; each training row's own price left
    out), as lesson 02_07 builds it;
 2. a ``StandardNormalizer``, applied to both parts, for every model (the tree ensembles do
@@ -12,7 +12,7 @@ every fold, fit on that fold's training rows only:
 
 Models (rows of the table):
 
-* **the course's net**, the way lesson 02_07 ends: ``course_utils.models.house_price_model``
+* **the course's net**, the way lesson 02_07 ends: ``course_utils.lesson.models.house_price_model``
   on the 5 columns plus the neighbour price, trained as the course trains it (its epochs and
   batch size, ``fit_fast``: the optimizer steps of ``model.fit``); weights and row order
   seeded with the fold number (``--init-seeds N`` repeats it with N different weight seeds
@@ -65,8 +65,8 @@ def baselines() -> dict:
 
 
 def course_recipe() -> dict:
-    """How the course builds and trains its house-price net (see ``course_utils.models``)."""
-    from course_utils import models
+    """How the course builds and trains its house-price net (see ``course_utils.lesson.models``)."""
+    from course_utils.lesson import models
 
     return {
         "build": models.house_price_model,
@@ -82,8 +82,8 @@ def _rmse(pred, y) -> float:
 
 def fold_inputs(x, y, tr, te, k: int) -> dict:
     """Both input sets of one fold, every statistic fit on the fold's training rows."""
-    from course_utils.neighbour_price import NeighbourPrice
-    from course_utils.normalize import StandardNormalizer
+    from course_utils.lesson.neighbour_price import NeighbourPrice
+    from course_utils.lesson.normalize import StandardNormalizer
 
     nbr = NeighbourPrice(k=k).fit(x.iloc[tr], y[tr])
     parts = {RAW: (x.iloc[tr], x.iloc[te]),
@@ -106,9 +106,9 @@ def main(argv: list[str] | None = None) -> dict:
     from sklearn.model_selection import RepeatedKFold
     from threadpoolctl import threadpool_limits
 
-    from course_utils.datasets import DATASET_INFO, load_dataset
-    from course_utils.notebook_setup import setup_notebook
-    from course_utils.training import fit_fast
+    from course_utils.lesson.datasets import DATASET_INFO, load_dataset
+    from course_utils.lesson.notebook_setup import setup_notebook
+    from course_utils.lesson.training import fit_fast
 
     print(f"P3 · house price of unit area, repeated {N_SPLITS}-fold CV · {machine_line()}")
     setup_notebook(seed=0)  # imports TensorFlow quietly, seeds, deterministic ops

@@ -16,7 +16,7 @@ Protocol (Chollet, *Deep Learning with Python*, the Boston housing example):
 * (a) the reference net: Dense(64, relu) → Dense(64, relu) → Dense(1), RMSprop, MSE loss,
   MAE metric, 100 epochs, batch size 16 (the book reports a mean validation MAE of
   about 2.4; the figure usually quoted is 2.38);
-  (b) the course's net for this data (``course_utils.models``).
+  (b) the course's net for this data (``course_utils.lesson.models``).
 * score: the mean absolute error (MAE, $1000s) on each validation fold after training,
   averaged over the 4 folds, and over ``SEEDS`` weight initializations / row orders
   (one initialization gives a mean that moves by about ±0.06).
@@ -64,7 +64,7 @@ def keras_training_split():
     Returns ``(X, y, checks)``: features as a DataFrame (13 columns), MEDV as float32, and
     a list of ``(what, ok)`` pairs comparing the result with the book's published values.
     """
-    from course_utils.datasets import DATASET_INFO, load_dataset
+    from course_utils.lesson.datasets import DATASET_INFO, load_dataset
 
     df = load_dataset("boston")
     target = DATASET_INFO["boston"].target
@@ -110,12 +110,12 @@ def reference_model(n_features: int):
 
 def course_recipe(n_features: int) -> dict:
     """How the course trains its net on this data: builder, epochs, batch size, normalizer ddof."""
-    from course_utils import models
+    from course_utils.lesson import models
 
     if hasattr(models, "boston_model"):
-        build, source = models.boston_model, "course_utils.models.boston_model"
+        build, source = models.boston_model, "course_utils.lesson.models.boston_model"
     else:
-        build, source = models.house_price_model, "course_utils.models.house_price_model(13 features)"
+        build, source = models.house_price_model, "course_utils.lesson.models.house_price_model(13 features)"
     return {
         "source": source,
         "build": lambda: build(n_features=n_features),
@@ -129,8 +129,8 @@ def cross_validate(build, x, y, *, epochs: int, batch_size: int, seed: int, ddof
     """Validation MAE of each contiguous fold; statistics from the training folds only."""
     import keras
 
-    from course_utils.normalize import StandardNormalizer
-    from course_utils.training import fit_fast
+    from course_utils.lesson.normalize import StandardNormalizer
+    from course_utils.lesson.training import fit_fast
 
     scores = []
     for fold, (tr, va) in enumerate(contiguous_folds(len(x), K_FOLDS)):
@@ -152,7 +152,7 @@ def build_param_counts(nets) -> list[tuple[str, int]]:
 
 
 def main() -> dict:
-    from course_utils.notebook_setup import setup_notebook
+    from course_utils.lesson.notebook_setup import setup_notebook
 
     print(f"P4 · Boston housing, Keras book protocol (404 rows, 4 contiguous folds) · {machine_line()}")
     setup_notebook(seed=0)  # imports TensorFlow quietly, seeds, deterministic ops

@@ -46,3 +46,31 @@ class CheckFailed(CourseError, AssertionError):
 
 class FeatureError(CourseError, ValueError):
     """A derived feature cannot be built as asked (unfitted, wrong rows or columns)."""
+
+
+class UnknownLessonError(CourseError, LookupError):
+    """A lesson number that the course does not have."""
+
+
+class GradCheckError(CourseError, ValueError):
+    """A gradient check was called with arguments it cannot use."""
+
+
+class PlotInputError(CourseError, ValueError):
+    """A plotting helper got data it cannot draw (wrong shape, lengths that differ, NaN, …)."""
+
+
+class TrainingError(CourseError, ValueError):
+    """A training call got something it cannot train on (not compiled, bad x/y, bad sizes)."""
+
+
+class ActivationInputError(CourseError, ValueError):
+    """An activation function or the loss got input it cannot work with."""
+
+
+class FigureArgumentError(CourseError, ValueError):
+    """``report_figure`` was called with arguments that do not make sense together."""
+
+
+class ModelConfigError(CourseError, ValueError):
+    """A model builder was called with an impossible configuration (lesson 02_07)."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from course_utils.split import train_val_test_split
+from course_utils.lesson.split import train_val_test_split
 
 
 def split_namespace(s, seed: int) -> dict:

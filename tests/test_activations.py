@@ -1,7 +1,7 @@
-"""Tests for course_utils.activations (lesson 02_02).
+"""Tests for course_utils.lesson.activations (lesson 02_02).
 
 Every derivative is checked twice: against central differences
-(course_utils.gradcheck.numerical_gradient) and against TensorFlow's autodiff.
+(course_utils.lesson.gradcheck.numerical_gradient) and against TensorFlow's autodiff.
 """
 
 import os
@@ -14,10 +14,9 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from course_utils import activations as act
-from course_utils.activations import (
+from course_utils.lesson import activations as act
+from course_utils.lesson.activations import (
     ACTIVATIONS,
-    ActivationInputError,
     cross_entropy_error,
     elu,
     elu_grad,
@@ -31,8 +30,8 @@ from course_utils.activations import (
     tanh,
     tanh_grad,
 )
-from course_utils.errors import CourseError
-from course_utils.gradcheck import numerical_gradient, relative_error
+from course_utils.errors import ActivationInputError, CourseError
+from course_utils.lesson.gradcheck import numerical_gradient, relative_error
 
 # Many points in [-6, 6], none within 0.01 of the kinks at 0.
 _GRID = np.linspace(-6.0, 6.0, 601)

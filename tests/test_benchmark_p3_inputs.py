@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from benchmarks.p3_house_cv import RAW, WITH_NEIGHBOURS, fold_inputs
-from course_utils.datasets import DATASET_INFO, load_dataset
+from course_utils.lesson.datasets import DATASET_INFO, load_dataset
 
 
 def test_fold_inputs_use_training_rows_only():

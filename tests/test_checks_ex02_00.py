@@ -174,7 +174,7 @@ def test_task3_missing_blank_none_and_bad_types():
 
 @pytest.fixture(scope="module")
 def keras():
-    from course_utils.notebook_setup import import_tensorflow_quietly
+    from course_utils.lesson.notebook_setup import import_tensorflow_quietly
 
     return import_tensorflow_quietly()[1]
 
@@ -206,7 +206,7 @@ def test_task4_hand_set_neuron_passes(keras):
 
 
 def test_task4_trained_neuron_passes(keras):
-    from course_utils.training import fit_fast
+    from course_utils.lesson.training import fit_fast
 
     keras.utils.set_random_seed(0)
     model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1, activation="sigmoid")])

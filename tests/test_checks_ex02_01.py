@@ -13,12 +13,12 @@ import numpy as np
 import pytest
 
 from course_utils.checks import ex02_01 as checks
-from course_utils.xor import XOR_X, XOR_Y
+from course_utils.lesson.xor import XOR_X, XOR_Y
 
 
 @pytest.fixture(scope="module")
 def keras():
-    from course_utils.notebook_setup import import_tensorflow_quietly
+    from course_utils.lesson.notebook_setup import import_tensorflow_quietly
 
     keras = import_tensorflow_quietly()[1]
     keras.utils.set_random_seed(0)
@@ -151,7 +151,7 @@ def test_task3_untrained_model(keras):
 
 
 def test_task3_undertrained_model(keras):
-    from course_utils.training import fit_fast
+    from course_utils.lesson.training import fit_fast
 
     keras.utils.set_random_seed(0)
     model = compile_xor(keras, functional(keras))

@@ -9,9 +9,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from course_utils.activations import cross_entropy_error, sigmoid, sigmoid_grad, softmax
+from course_utils.lesson.activations import cross_entropy_error, sigmoid, sigmoid_grad, softmax
 from course_utils.checks import ex02_02 as checks
-from course_utils.gradcheck import numerical_gradient, relative_error
+from course_utils.lesson.gradcheck import numerical_gradient, relative_error
 
 KEYS = ("W1", "b1", "W2", "b2")
 

@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 from course_utils.checks import ex02_03 as checks
-from course_utils.datasets import load_dataset
+from course_utils.lesson.datasets import load_dataset
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ import pytest
 
 from course_utils.checks import ex02_04 as checks
 from course_utils.checks.ex02_04 import _hidden_cases, house_data
-from course_utils.split import train_val_test_split
+from course_utils.lesson.split import train_val_test_split
 
 
 # --------------------------------------------------------------------------- answers

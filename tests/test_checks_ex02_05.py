@@ -13,7 +13,7 @@ import pytest
 
 from course_utils.checks import ex02_05 as checks
 from course_utils.checks.ex02_04 import house_data
-from course_utils.split import train_val_test_split
+from course_utils.lesson.split import train_val_test_split
 from split_mistakes import common_split_mistakes, no_index_leak, split_namespace
 
 SEED = 11

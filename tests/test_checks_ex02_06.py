@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from course_utils.checks import ex02_06 as checks
-from course_utils.split import train_val_test_split
+from course_utils.lesson.split import train_val_test_split
 from split_mistakes import common_split_mistakes, no_index_leak, split_namespace
 
 keras = pytest.importorskip("keras")
@@ -154,8 +154,8 @@ def test_task2_numpy_parts_pass(split, trained):
 
 
 def test_task2_real_history_passes(split):
-    from course_utils.normalize import StandardNormalizer
-    from course_utils.training import fit_fast
+    from course_utils.lesson.normalize import StandardNormalizer
+    from course_utils.lesson.training import fit_fast
 
     norm = StandardNormalizer().fit(split.X_train)
     X_train_n, X_val_n = norm.transform(split.X_train), norm.transform(split.X_val)

@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 from course_utils.checks import ex02_07 as checks
-from course_utils.split import train_val_test_split
+from course_utils.lesson.split import train_val_test_split
 
 keras = pytest.importorskip("keras")
 
@@ -160,8 +160,8 @@ def test_task2_right_answer_passes(split, normed, models):
 
 def test_task2_real_course_model_passes(split, normed):
     """The course's net, trained briefly with fit_fast, passes when its RMSE is below the bound."""
-    from course_utils.models import house_price_model
-    from course_utils.training import fit_fast
+    from course_utils.lesson.models import house_price_model
+    from course_utils.lesson.training import fit_fast
 
     model = house_price_model(13, seed=0)
     fit_fast(model, normed[0], split.y_train, epochs=150, progress="none")

@@ -23,7 +23,7 @@ from sklearn.metrics import confusion_matrix
 from sklearn.neural_network import MLPClassifier
 
 from course_utils.checks import ex02_08 as checks
-from course_utils.normalize import StandardNormalizer
+from course_utils.lesson.normalize import StandardNormalizer
 
 
 # --------------------------------------------------------------------------- model builders

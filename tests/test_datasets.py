@@ -1,4 +1,4 @@
-"""course_utils.datasets (lesson 02_03): registry, folder search, checks and their messages."""
+"""course_utils.lesson.datasets (lesson 02_03): registry, folder search, checks and their messages."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import course_utils.datasets as ds
-from course_utils.datasets import (DATASET_INFO, dataset_path, datasets_dir, list_datasets,
+import course_utils.lesson.datasets as ds
+from course_utils.lesson.datasets import (DATASET_INFO, dataset_path, datasets_dir, list_datasets,
                                    load_csv, load_dataset)
 from course_utils.errors import CourseError, DatasetError, DatasetNotFoundError
 
@@ -506,7 +506,7 @@ def test_errors_derive_from_course_error():
 
 
 def test_import_is_light():
-    code = ("import sys, course_utils.datasets, course_utils.normalize, course_utils.split; "
+    code = ("import sys, course_utils.lesson.datasets, course_utils.lesson.normalize, course_utils.lesson.split; "
             "heavy = [m for m in ('tensorflow', 'keras', 'sklearn', 'matplotlib') if m in sys.modules]; "
             "print(heavy)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -1,4 +1,4 @@
-"""Tests for course_utils.execute.execute_notebook with tiny notebooks (no TensorFlow)."""
+"""Tests for course_utils.tools.executor.execute_notebook with tiny notebooks (no TensorFlow)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import nbformat.v4 as v4
 import pytest
 
 from course_utils.errors import NotebookError
-from course_utils.execute import CellError, ExecutionResult, execute_notebook
-from course_utils.nbtools import write_notebook
+from course_utils.tools.executor import CellError, ExecutionResult, execute_notebook
+from course_utils.tools.notebook_io import write_notebook
 
 
 def notebook(*sources: str, markdown_first: bool = True) -> nbformat.NotebookNode:

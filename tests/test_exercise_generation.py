@@ -1,4 +1,4 @@
-"""Tests for course_utils.exercises: blanks, errors, determinism, restore round trip, CLI,
+"""Tests for course_utils.tools.generator: blanks, errors, determinism, restore round trip, CLI,
 and that the committed exercises/ is exactly what the generator makes from solutions/."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import nbformat.v4 as v4
 import pytest
 
 from course_utils.errors import NotebookError
-from course_utils.exercises import (
+from course_utils.tools.generator import (
     CODE_BLANK,
     MARKDOWN_BLANK,
     generate_all,
@@ -19,7 +19,7 @@ from course_utils.exercises import (
     main,
     restore_solutions,
 )
-from course_utils.nbtools import clean_notebook, dumps_notebook, read_notebook, write_notebook
+from course_utils.tools.notebook_io import clean_notebook, dumps_notebook, read_notebook, write_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
 RAISE = 'raise NotImplementedError("Task: replace this line with your code")'
@@ -225,10 +225,10 @@ def test_course_folders_exist():
 @pytest.mark.parametrize("solution", SOLUTIONS or EMPTY, ids=lambda p: p.stem if p else "none")
 def test_committed_exercise_matches_its_solution(solution):
     exercise = ROOT / "exercises" / solution.name
-    assert exercise.is_file(), f"{exercise} is missing: run `python -m course_utils.exercises`"
+    assert exercise.is_file(), f"{exercise} is missing: run `python -m course_utils.tools.generator`"
     expected = dumps_notebook(generate_exercise(read_notebook(solution), solution.name))
     assert exercise.read_text(encoding="utf-8") == expected, (
-        f"{exercise.name} drifted from solutions/: run `python -m course_utils.exercises {solution.stem}`"
+        f"{exercise.name} drifted from solutions/: run `python -m course_utils.tools.generator {solution.stem}`"
     )
 
 

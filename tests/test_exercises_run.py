@@ -13,9 +13,9 @@ import nbformat.v4 as v4
 import pytest
 
 from course_utils.checks.core import MIMETYPE
-from course_utils.execute import execute_notebook
-from course_utils.exercises import exercise_run_problems, generate_all, restore_solutions
-from course_utils.nbtools import clean_notebook, read_notebook, write_notebook
+from course_utils.tools.executor import execute_notebook
+from course_utils.tools.generator import exercise_run_problems, generate_all, restore_solutions
+from course_utils.tools.notebook_io import clean_notebook, read_notebook, write_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
 LENIENT = {"COURSE_STRICT": "0"}

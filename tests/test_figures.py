@@ -1,4 +1,4 @@
-"""Tests for course_utils.figures: report_figure and load_figures (all lessons)."""
+"""Tests for course_utils.lesson.key_figures: report_figure and load_figures (all lessons)."""
 
 import json
 
@@ -10,7 +10,9 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from course_utils.errors import CourseError, FigureOutOfBand, NotebookError
-from course_utils.figures import MIMETYPE, FigureArgumentError, load_figures, report_figure, strict_mode
+from course_utils.errors import FigureArgumentError
+from course_utils.lesson.key_figures import MIMETYPE, report_figure, strict_mode
+from course_utils.tools.course_runner import load_figures
 
 
 @pytest.fixture
@@ -340,7 +342,7 @@ def test_load_figures_from_a_really_executed_notebook(tmp_path):
         new_markdown_cell("# figures"),
         new_code_cell(
             "import os\nos.environ['COURSE_STRICT'] = '0'\nimport numpy as np\n"
-            "from course_utils.figures import report_figure"
+            "from course_utils.lesson.key_figures import report_figure"
         ),
         new_code_cell("report_figure('02_01.xor_accuracy', np.float32(1.0), expect=1.0, label='XOR accuracy')"),
         new_code_cell("report_figure('02_03.test_mae', 12.5, low=0, high=10)\nprint('after')"),

@@ -1,11 +1,12 @@
-"""Tests for course_utils.gradcheck (lesson 02_02)."""
+"""Tests for course_utils.lesson.gradcheck (lesson 02_02)."""
 
 import numpy as np
 import pytest
 
-from course_utils.activations import sigmoid, sigmoid_grad, softmax, cross_entropy_error
+from course_utils.lesson.activations import sigmoid, sigmoid_grad, softmax, cross_entropy_error
 from course_utils.errors import CourseError
-from course_utils.gradcheck import GradCheckError, numerical_gradient, relative_error
+from course_utils.errors import GradCheckError
+from course_utils.lesson.gradcheck import numerical_gradient, relative_error
 
 
 @pytest.mark.parametrize("shape", [(), (3,), (2, 3), (2, 2, 2)])

@@ -13,9 +13,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from course_utils import cli
-from course_utils.grading import grade_notebook
-from course_utils.nbtools import write_notebook
+from course_utils.tools import cli
+from course_utils.tools.grader import grade_notebook
+from course_utils.tools.notebook_io import write_notebook
 
 REPO = Path(__file__).resolve().parent.parent
 STEM = "02_00_perceptron_logic_gates"

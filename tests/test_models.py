@@ -1,4 +1,4 @@
-"""Tests for course_utils.models (lesson 02_07): architecture, compile settings, seeding,
+"""Tests for course_utils.lesson.models (lesson 02_07): architecture, compile settings, seeding,
 input validation, and that a short training lowers the loss on a small linear problem."""
 
 from __future__ import annotations
@@ -10,9 +10,10 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import numpy as np
 import pytest
 
-from course_utils import models
+from course_utils.lesson import models
 from course_utils.errors import CourseError
-from course_utils.models import ModelConfigError, house_price_model
+from course_utils.errors import ModelConfigError
+from course_utils.lesson.models import house_price_model
 
 keras = pytest.importorskip("keras")
 
@@ -106,7 +107,7 @@ def test_seed_validation(bad):
 
 
 def test_short_training_lowers_the_loss_on_a_linear_problem():
-    from course_utils.training import fit_fast
+    from course_utils.lesson.training import fit_fast
 
     rng = np.random.default_rng(0)
     x = rng.normal(size=(64, 3)).astype("float32")

@@ -1,4 +1,4 @@
-"""Tests for course_utils.neighbour_price (lesson 02_07): the values against a brute-force
+"""Tests for course_utils.lesson.neighbour_price (lesson 02_07): the values against a brute-force
 oracle, leave-one-out for training rows, training rows only for new rows, determinism, and a
 clear FeatureError for every bad input."""
 
@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from course_utils.datasets import DATASET_INFO, load_dataset
+from course_utils.lesson.datasets import DATASET_INFO, load_dataset
 from course_utils.errors import CourseError, FeatureError
-from course_utils.neighbour_price import NEIGHBOUR_COLUMN, NeighbourPrice
-from course_utils.split import train_val_test_split
+from course_utils.lesson.neighbour_price import NEIGHBOUR_COLUMN, NeighbourPrice
+from course_utils.lesson.split import train_val_test_split
 
 
 @pytest.fixture(scope="module")

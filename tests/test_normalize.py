@@ -1,4 +1,4 @@
-"""course_utils.normalize (lesson 02_04): slide numbers, scikit-learn oracles, clear errors."""
+"""course_utils.lesson.normalize (lesson 02_04): slide numbers, scikit-learn oracles, clear errors."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
-from course_utils.datasets import load_dataset
+from course_utils.lesson.datasets import load_dataset
 from course_utils.errors import NormalizationError
-from course_utils.normalize import MinMaxNormalizer, StandardNormalizer, describe_stats
+from course_utils.lesson.normalize import MinMaxNormalizer, StandardNormalizer, describe_stats
 
 TARGET = "house price of unit area"
 STATS_COLUMNS = ["count", "mean", "std", "min", "25%", "50%", "75%", "max"]

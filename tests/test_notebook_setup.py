@@ -16,9 +16,9 @@ import pytest
 import keras
 import tensorflow as tf
 
-from course_utils import notebook_setup
+from course_utils.lesson import notebook_setup
 from course_utils.errors import SetupError
-from course_utils.notebook_setup import check_versions, running_in_notebook, setup_notebook
+from course_utils.lesson.notebook_setup import check_versions, running_in_notebook, setup_notebook
 
 SETUP_LINE = re.compile(
     r"^Set-up: seed (\d+) · TensorFlow (\S+) · Keras (\S+) · NumPy (\S+) · pandas (\S+)"
@@ -194,7 +194,7 @@ def test_fresh_process_imports_tensorflow_without_log_lines():
     # and keep TensorFlow's import-time lines (absl / cudart_stub) off stderr.
     code = (
         "import sys\n"
-        "from course_utils.notebook_setup import setup_notebook\n"
+        "from course_utils.lesson.notebook_setup import setup_notebook\n"
         "assert 'tensorflow' not in sys.modules\n"
         "setup_notebook(3)\n"
         "import os, matplotlib\n"
@@ -212,7 +212,7 @@ def test_matplotlib_backend_already_chosen_is_kept():
     code = (
         "import matplotlib\n"
         "matplotlib.use('svg')\n"
-        "from course_utils.notebook_setup import _configure_matplotlib\n"
+        "from course_utils.lesson.notebook_setup import _configure_matplotlib\n"
         "_configure_matplotlib()\n"
         "print(matplotlib.get_backend().lower())\n"
     )
@@ -259,7 +259,7 @@ def test_jupyter_set_up_cell_is_clean(monkeypatch):
     nb = nbformat.v4.new_notebook()
     nb.cells = [
         nbformat.v4.new_code_cell(
-            "from course_utils.notebook_setup import setup_notebook\n"
+            "from course_utils.lesson.notebook_setup import setup_notebook\n"
             "setup_notebook(seed=1);\n"
             "import numpy as np, keras\n"
             "model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])\n"
@@ -268,7 +268,7 @@ def test_jupyter_set_up_cell_is_clean(monkeypatch):
     ]
     # ipykernel 7 logs "Kernel is running over TCP without encryption" on its own stderr at
     # start-up; under load that line can land in the first cell's output. It is the kernel's,
-    # not setup_notebook's, so it is silenced as course_utils.execute does for every run.
+    # not setup_notebook's, so it is silenced as course_utils.tools.executor does for every run.
     nbclient.NotebookClient(nb, timeout=300, kernel_name="python3",
                             extra_arguments=["--IPKernelApp.log_level=ERROR"]).execute()
     outputs = [(o.get("name"), o.get("text", "")) for c in nb.cells for o in c.outputs]

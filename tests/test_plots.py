@@ -1,4 +1,4 @@
-"""Tests for course_utils.plots (lessons 02_00–02_03): headless, returns matplotlib objects."""
+"""Tests for course_utils.lesson.plots (lessons 02_00–02_03): headless, returns matplotlib objects."""
 
 import os
 
@@ -16,10 +16,9 @@ import pytest
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from course_utils.activations import ACTIVATIONS
-from course_utils.errors import CourseError
-from course_utils.plots import (
-    PlotInputError,
+from course_utils.lesson.activations import ACTIVATIONS
+from course_utils.errors import CourseError, PlotInputError
+from course_utils.lesson.plots import (
     plot_activation_gallery,
     plot_decision_boundary,
     plot_history,
@@ -155,7 +154,7 @@ def test_small_keras_model():
 
 
 def test_keras_model_evaluated_in_chunks(monkeypatch):
-    import course_utils.plots as plots
+    import course_utils.lesson.plots as plots
 
     monkeypatch.setattr(plots, "GRID_CHUNK", 1000)
     model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1, activation="sigmoid")])

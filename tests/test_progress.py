@@ -9,9 +9,10 @@ import pytest
 
 import keras
 
-from course_utils import progress
-from course_utils.progress import BarProgress, PlainProgress, progress_callback, resolve_mode
-from course_utils.training import TrainingError, fit_fast
+from course_utils.lesson import progress
+from course_utils.lesson.progress import BarProgress, PlainProgress, progress_callback, resolve_mode
+from course_utils.errors import TrainingError
+from course_utils.lesson.training import fit_fast
 
 
 @pytest.fixture

@@ -15,8 +15,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from course_utils import report
-from course_utils.nbtools import write_notebook
+from course_utils.tools import course_runner as report
+from course_utils.tools.notebook_io import write_notebook
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 
@@ -31,7 +31,7 @@ def _nb(*sources: str, lesson: str = "02_00") -> nbformat.NotebookNode:
 def tiny_course(tmp_path, monkeypatch):
     for kind in ("notebooks", "solutions", "exercises", "course_utils"):
         (tmp_path / kind).mkdir()
-    write_notebook(_nb("from course_utils.figures import report_figure",
+    write_notebook(_nb("from course_utils.lesson.key_figures import report_figure",
                        "report_figure('02_00.answer', 6 * 7, expect=42, label='the answer')"),
                    tmp_path / "notebooks" / "02_00_tiny.ipynb")
     write_notebook(_nb("x = 1", "print('solution ran', x)"), tmp_path / "solutions" / "02_00_tiny.ipynb")

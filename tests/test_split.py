@@ -1,4 +1,4 @@
-"""course_utils.split (lesson 02_05): sizes, ordered and shuffled splits, clear errors."""
+"""course_utils.lesson.split (lesson 02_05): sizes, ordered and shuffled splits, clear errors."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 from sklearn.model_selection import train_test_split
 
-from course_utils.datasets import load_dataset
+from course_utils.lesson.datasets import load_dataset
 from course_utils.errors import SplitError
-from course_utils.split import Split, split_sizes, train_val_test_split
+from course_utils.lesson.split import Split, split_sizes, train_val_test_split
 
 TARGET = "house price of unit area"
 

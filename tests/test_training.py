@@ -11,7 +11,8 @@ import pytest
 import keras
 
 from course_utils.errors import CourseError
-from course_utils.training import TrainingError, fit_fast, shuffle_order
+from course_utils.errors import TrainingError
+from course_utils.lesson.training import fit_fast, shuffle_order
 
 XOR_X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype="float32")
 XOR_Y = np.array([[0], [1], [1], [0]], dtype="float32")

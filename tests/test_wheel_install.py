@@ -29,7 +29,7 @@ CHECK = textwrap.dedent("""
     sys.path[:] = [p for p in sys.path if p and Path(p).resolve() != repo]
     sys.meta_path[:] = [f for f in sys.meta_path if "__editable__" not in repr(f)
                         and "__editable__" not in getattr(f, "__module__", "")]
-    import course_utils, course_utils.datasets as ds
+    import course_utils, course_utils.lesson.datasets as ds
     out = {"package": course_utils.__file__, "dir": str(ds.datasets_dir()), "data": {}}
     for name in ds.list_datasets():
         df = ds.load_dataset(name)

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from course_utils import cli
-from course_utils.catalog import UnknownLessonError, find_lesson, lessons
-from course_utils.workspace import start_exercise
+from course_utils.tools import cli
+from course_utils.errors import UnknownLessonError
+from course_utils.tools.catalog import find_lesson, lessons
+from course_utils.tools.workspace import start_exercise
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -97,5 +98,5 @@ def test_work_folder_is_git_ignored():
 
 
 def test_course_command_is_installed():
-    out = subprocess.run([sys.executable, "-m", "course_utils.cli", "--help"], capture_output=True, text=True)
+    out = subprocess.run([sys.executable, "-m", "course_utils.tools.cli", "--help"], capture_output=True, text=True)
     assert out.returncode == 0 and "start" in out.stdout and "grade" in out.stdout

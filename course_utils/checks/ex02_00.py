@@ -162,7 +162,7 @@ def _judge_task3(xor_gate: Any) -> str | None:
 def _keras():
     keras = sys.modules.get("keras")
     if keras is None:  # the notebook imports keras before building a model
-        from ..notebook_setup import import_tensorflow_quietly
+        from ..lesson.notebook_setup import import_tensorflow_quietly
 
         _, keras = import_tensorflow_quietly()
     return keras

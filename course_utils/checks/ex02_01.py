@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from ..xor import XOR_X, XOR_Y
+from ..lesson.xor import XOR_X, XOR_Y
 from .core import Task, WrongAnswer, model_outputs
 
 __all__ = ["EXERCISE", "TASKS", "UNITS", "task1", "task2", "task3", "task4"]
@@ -39,7 +39,7 @@ DENSE_CASES = ((2, 4), (4, 5), (5, 1), (3, 7), (10, 1), (1, 1), (64, 50))
 def _keras():
     keras = sys.modules.get("keras")
     if keras is None:  # the notebook imports keras before building a model
-        from ..notebook_setup import import_tensorflow_quietly
+        from ..lesson.notebook_setup import import_tensorflow_quietly
 
         _, keras = import_tensorflow_quietly()
     return keras

@@ -26,8 +26,8 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from ..activations import cross_entropy_error, sigmoid, softmax
-from ..gradcheck import numerical_gradient, relative_error
+from ..lesson.activations import cross_entropy_error, sigmoid, softmax
+from ..lesson.gradcheck import numerical_gradient, relative_error
 from .core import Task, WrongAnswer, as_number
 
 __all__ = [

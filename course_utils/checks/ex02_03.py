@@ -33,7 +33,7 @@ TRAINED_FRACTION = 0.8
 
 @functools.lru_cache(maxsize=1)
 def _boston_cached() -> tuple[pd.DataFrame, pd.Series]:
-    from course_utils.datasets import DATASET_INFO, load_dataset
+    from course_utils.lesson.datasets import DATASET_INFO, load_dataset
 
     df = load_dataset("boston")
     target = DATASET_INFO["boston"].target

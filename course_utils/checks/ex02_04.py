@@ -37,7 +37,7 @@ ATOL = 1e-6
 
 @functools.lru_cache(maxsize=1)
 def _house_cached() -> tuple[pd.DataFrame, pd.Series]:
-    from course_utils.datasets import DATASET_INFO, load_dataset
+    from course_utils.lesson.datasets import DATASET_INFO, load_dataset
 
     df = load_dataset("house_price")
     target = DATASET_INFO["house_price"].target

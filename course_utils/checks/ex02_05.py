@@ -83,7 +83,7 @@ def judge_split(X_parts: tuple, y_parts: tuple, split_seed: Any, *, X_all: pd.Da
     row, and that ``train_val_test_split(..., seed=split_seed)`` gives the same rows.
     ``ordered_message`` answers a split that kept the file order. Lessons 02_05, 02_06.
     """
-    from course_utils.split import train_val_test_split
+    from course_utils.lesson.split import train_val_test_split
 
     n = len(X_all)
     if split_seed is None:

@@ -13,14 +13,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import CourseError
+from ..errors import CourseError, UnknownLessonError
 
 KINDS = ("notebooks", "solutions", "exercises")
 _LESSON_FILE = re.compile(r"^(\d\d_\d\d)_[a-z0-9_]+\.ipynb$")
-
-
-class UnknownLessonError(CourseError, LookupError):
-    """A lesson number that the course does not have."""
 
 
 @dataclass(frozen=True)
@@ -52,7 +48,7 @@ def repo_root(start: str | Path | None = None) -> Path:
     env = os.environ.get("COURSE_ROOT")
     if env:
         return Path(env).resolve()
-    here = Path(__file__).resolve().parent.parent
+    here = Path(__file__).resolve().parents[2]
     if _looks_like_root(here):
         return here
     start = Path(start or Path.cwd()).resolve()

@@ -3,7 +3,7 @@
 The slides call scikit-learn's ``train_test_split`` twice (first test, then validation
 out of the rest). Lesson 02_05 does it in one call, with fractions of the WHOLE data set::
 
-    from course_utils.split import train_val_test_split
+    from course_utils.lesson.split import train_val_test_split
     X_train, X_val, X_test, y_train, y_val, y_test = train_val_test_split(
         X, y, val_size=0.15, test_size=0.15, seed=0)
 
@@ -30,7 +30,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
-from course_utils.errors import SplitError
+from ..errors import SplitError
 
 __all__ = ["Split", "train_val_test_split", "split_sizes"]
 

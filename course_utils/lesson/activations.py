@@ -21,10 +21,9 @@ from typing import Callable
 
 import numpy as np
 
-from .errors import CourseError
+from ..errors import ActivationInputError
 
 __all__ = [
-    "ActivationInputError",
     "sigmoid",
     "sigmoid_grad",
     "tanh",
@@ -43,10 +42,6 @@ __all__ = [
 #: Added inside the logarithm of ``cross_entropy_error`` so that log(0) never happens
 #: (the same small delta as the slides' two-layer network).
 CROSS_ENTROPY_DELTA = 1e-7
-
-
-class ActivationInputError(CourseError, ValueError):
-    """An activation function or the loss got input it cannot work with."""
 
 
 def _as_float_array(x, func: str) -> np.ndarray:

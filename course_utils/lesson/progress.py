@@ -28,7 +28,7 @@ import os
 import time
 
 from .notebook_setup import import_tensorflow_quietly, running_in_notebook
-from .training import TrainingError
+from ..errors import TrainingError
 
 tf, keras = import_tensorflow_quietly()
 

@@ -41,7 +41,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from course_utils.errors import NormalizationError
+from ..errors import NormalizationError
 
 __all__ = ["MinMaxNormalizer", "StandardNormalizer", "describe_stats"]
 

@@ -78,19 +78,15 @@ import numbers
 
 import numpy as np
 
-from .errors import CourseError
+from ..errors import TrainingError
 from .notebook_setup import import_tensorflow_quietly
 
 tf, keras = import_tensorflow_quietly()
 
-__all__ = ["TrainingError", "fit_fast", "shuffle_order"]
+__all__ = ["fit_fast", "shuffle_order"]
 
 #: Epoch logs reach the callbacks about this many times per run (progress granularity).
 PROGRESS_CHUNKS = 20
-
-
-class TrainingError(CourseError, ValueError):
-    """A training call got something it cannot train on (not compiled, bad x/y, bad sizes)."""
 
 
 def shuffle_order(n: int, seed: int, epoch: int) -> np.ndarray:
@@ -323,7 +319,7 @@ def fit_fast(
             exactly the steps of ``model.fit(..., shuffle=False)``.
         seed: seed of the row order when ``shuffle=True``.
         progress: ``"auto"``, ``"bar"``, ``"plain"``, ``"none"`` (see
-            :func:`course_utils.progress.progress_callback`) or a Keras callback.
+            :func:`course_utils.lesson.progress.progress_callback`) or a Keras callback.
 
     Returns:
         ``keras.callbacks.History`` (also set as ``model.history``), with

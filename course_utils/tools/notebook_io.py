@@ -6,8 +6,8 @@ notebook changes nothing and a diff shows only real edits.
 
 Command line::
 
-    python -m course_utils.nbtools clean notebooks/*.ipynb     # rewrite in place
-    python -m course_utils.nbtools check notebooks/*.ipynb     # exit 1 if any is not clean
+    python -m course_utils.tools.notebook_io clean notebooks/*.ipynb     # rewrite in place
+    python -m course_utils.tools.notebook_io check notebooks/*.ipynb     # exit 1 if any is not clean
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from pathlib import Path
 
 import nbformat
 
-from .errors import NotebookError
+from ..errors import NotebookError
 
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 LANGUAGE_INFO = {"name": "python"}
@@ -100,7 +100,7 @@ def is_clean(path: str | Path) -> bool:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if len(argv) < 2 or argv[0] not in {"clean", "check"}:
-        print("usage: python -m course_utils.nbtools {clean|check} NOTEBOOK...", file=sys.stderr)
+        print("usage: python -m course_utils.tools.notebook_io {clean|check} NOTEBOOK...", file=sys.stderr)
         return 2
     action, paths = argv[0], argv[1:]
     dirty = []
@@ -114,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: {exc}", file=sys.stderr)
             return 1
     for p in dirty:
-        print(f"not clean: {p} (run: python -m course_utils.nbtools clean {p})")
+        print(f"not clean: {p} (run: python -m course_utils.tools.notebook_io clean {p})")
     return 1 if dirty else 0
 
 

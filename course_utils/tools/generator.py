@@ -16,7 +16,7 @@ and a markdown block becomes ``_YOUR ANSWER HERE_``. Everything outside the mark
 kept as it is, so every cell keeps its place and id. Nested, unterminated or stray markers
 are errors naming the notebook, the cell and the line; so is a solution without any
 marker (an exercise needs blanks). Generation is deterministic and idempotent: the files
-are written through :func:`course_utils.nbtools.write_notebook`.
+are written through :func:`course_utils.tools.notebook_io.write_notebook`.
 
 :func:`restore_solutions` puts the solution blocks back into an exercise (the tests use it
 to prove an exercise differs from its solution only in the blanks), and
@@ -25,9 +25,9 @@ to prove an exercise differs from its solution only in the blanks), and
 
 Command line (from the project root)::
 
-    python -m course_utils.exercises                # solutions/*.ipynb -> exercises/
-    python -m course_utils.exercises 02_00 02_01    # only these (lesson, stem or file name)
-    python -m course_utils.exercises --check        # write nothing; exit 1 if exercises/ drifted
+    python -m course_utils.tools.generator                # solutions/*.ipynb -> exercises/
+    python -m course_utils.tools.generator 02_00 02_01    # only these (lesson, stem or file name)
+    python -m course_utils.tools.generator --check        # write nothing; exit 1 if exercises/ drifted
 """
 
 from __future__ import annotations
@@ -41,11 +41,11 @@ from typing import TYPE_CHECKING, Iterable
 
 import nbformat
 
-from .errors import NotebookError
-from .nbtools import clean_notebook, dumps_notebook, read_notebook, write_notebook
+from ..errors import NotebookError
+from .notebook_io import clean_notebook, dumps_notebook, read_notebook, write_notebook
 
 if TYPE_CHECKING:
-    from .execute import ExecutionResult
+    from .executor import ExecutionResult
 
 __all__ = [
     "BEGIN",
@@ -165,7 +165,7 @@ def restore_solutions(exercise_nb: nbformat.NotebookNode, solution_nb: nbformat.
     if len(exercise.cells) != len(solution.cells):
         raise NotebookError(
             f"The exercise has {len(exercise.cells)} cells but the solution has {len(solution.cells)}: "
-            "regenerate the exercise (python -m course_utils.exercises)."
+            "regenerate the exercise (python -m course_utils.tools.generator)."
         )
     for index, (ex_cell, sol_cell) in enumerate(zip(exercise.cells, solution.cells)):
         if ex_cell.cell_type != sol_cell.cell_type:
@@ -185,7 +185,7 @@ def restore_solutions(exercise_nb: nbformat.NotebookNode, solution_nb: nbformat.
             if found is None:
                 raise NotebookError(
                     f"Cell {index} (id {ex_cell.get('id', '?')}): the exercise lacks the blank for the solution "
-                    f"block on line {begin + 1}: regenerate the exercise (python -m course_utils.exercises)."
+                    f"block on line {begin + 1}: regenerate the exercise (python -m course_utils.tools.generator)."
                 )
             restored += ex_lines[position:found] + sol_lines[begin : end + 1]
             position = found + len(blank)
@@ -237,14 +237,14 @@ def _blank_raises(source: str) -> bool:
 def exercise_run_problems(result: "ExecutionResult") -> list[str]:
     """What is wrong with an executed exercise (an empty list means it behaves as it should).
 
-    ``result`` comes from :func:`course_utils.execute.execute_notebook` run with
+    ``result`` comes from :func:`course_utils.tools.executor.execute_notebook` run with
     ``COURSE_STRICT=0``. A code cell with a top-level ``raise NotImplementedError`` blank
     must fail with ``NotImplementedError``; a cell whose blanks all sit inside a function
     body may run clean (or fail with ``NotImplementedError`` if it calls the function);
     every other code cell must run without error; every check shown must say
     ``not_attempted``, and a cell that calls ``.check()`` must show one.
     """
-    from .checks.core import MIMETYPE  # light: no TensorFlow
+    from ..checks.core import MIMETYPE  # light: no TensorFlow
 
     problems: list[str] = []
     if result.timed_out:
@@ -340,7 +340,7 @@ def generate_all(root: str | Path, names: Iterable[str] | None = None, check: bo
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m course_utils.exercises",
+        prog="python -m course_utils.tools.generator",
         description="Generate exercises/*.ipynb from solutions/*.ipynb (### BEGIN/END SOLUTION blocks become blanks).",
     )
     parser.add_argument("names", nargs="*", metavar="NAME", help="lesson (02_00), stem or file name; default: all")
@@ -360,7 +360,7 @@ def main(argv: list[str] | None = None) -> int:
             has_solution = (Path(args.root) / "solutions" / Path(path).name).is_file()
             print(f"out of date: {path}" if has_solution else f"no solution for: {path} (delete it or add the solution)")
         if listed:
-            print("Run `python -m course_utils.exercises` to regenerate exercises/ from solutions/.")
+            print("Run `python -m course_utils.tools.generator` to regenerate exercises/ from solutions/.")
             return 1
         print("exercises/ is up to date.")
         return 0

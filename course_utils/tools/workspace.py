@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .catalog import find_lesson, repo_root
-from .errors import CourseError
+from ..errors import CourseError
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@
     course generate [--check]         make exercises/ from solutions/
     course clean FILE…                strip outputs so a notebook can be committed
 
-Installed with the package (``pip install -e .``); ``python -m course_utils.cli`` works too.
+Installed with the package (``pip install -e .``); ``python -m course_utils.tools.cli`` works too.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .errors import CourseError
+from ..errors import CourseError
 
 
 def _cmd_list(args) -> int:
@@ -38,7 +38,7 @@ def _cmd_start(args) -> int:
 
 
 def _cmd_grade(args) -> int:
-    from .grading import grade_notebook
+    from .grader import grade_notebook
 
     report = grade_notebook(args.notebook, exercise=args.exercise, cell_timeout=args.timeout,
                             total_timeout=args.total_timeout)
@@ -47,19 +47,19 @@ def _cmd_grade(args) -> int:
 
 
 def _cmd_run(args) -> int:
-    from .report import main as run_main
+    from .course_runner import main as run_main
 
     return run_main(workers=args.workers, names=args.lessons or None)
 
 
 def _cmd_generate(args) -> int:
-    from .exercises import main as generate_main
+    from .generator import main as generate_main
 
     return generate_main((["--check"] if args.check else []) + list(args.names))
 
 
 def _cmd_clean(args) -> int:
-    from .nbtools import main as nbtools_main
+    from .notebook_io import main as nbtools_main
 
     return nbtools_main(["clean", *args.files])
 

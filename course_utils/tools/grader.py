@@ -26,8 +26,8 @@ from pathlib import Path
 
 import nbformat
 
-from .errors import CourseError, NotebookError
-from .nbtools import read_notebook
+from ..errors import CourseError, NotebookError
+from .notebook_io import read_notebook
 
 GRADE_MARKER = "<<course-grade>>"
 _CHECK_CALL = re.compile(r"\btask(\d+)\s*\.\s*check\s*\(")
@@ -123,7 +123,7 @@ def _lesson_from(nb: nbformat.NotebookNode, path: Path) -> tuple[str | None, str
 def grade_notebook(path: str | Path, *, exercise: str | None = None, cell_timeout: float = 60,
                    total_timeout: float | None = 900) -> GradeReport:
     """Grade the notebook at ``path``; never writes to it. See the module docstring."""
-    from .execute import execute_notebook  # nbclient is only needed when really grading
+    from .executor import execute_notebook  # nbclient is only needed when really grading
 
     path = Path(path)
     report = GradeReport(notebook=str(path), exercise=exercise)
@@ -151,7 +151,7 @@ def grade_notebook(path: str | Path, *, exercise: str | None = None, cell_timeou
 
     run_nb = nbformat.from_dict(json.loads(json.dumps(nb)))  # a private copy; the file is never written
     run_nb.cells.append(nbformat.v4.new_code_cell(
-        f"from course_utils.grading import emit_grade\nemit_grade({expected!r}, globals())"))
+        f"from course_utils.tools.grader import emit_grade\nemit_grade({expected!r}, globals())"))
     result = execute_notebook(run_nb, cwd=path.parent.resolve(), cell_timeout=cell_timeout,
                               total_timeout=total_timeout, allow_errors=True,
                               env={"COURSE_STRICT": "0", "COURSE_PROGRESS": "none", "MPLBACKEND": "Agg"})

@@ -20,7 +20,7 @@ Inputs must be standardized (정규화 normalization) with the mean and standard
 the **training rows only** (``StandardNormalizer().fit(X_train)``); raw features (metres
 next to degrees) or statistics that saw the test rows make the numbers below meaningless.
 The course's full recipe (lesson 02_07, section 7) first appends the neighbour-price column
-(``course_utils.neighbour_price.NeighbourPrice(k=HOUSE_NEIGHBOURS)``, fit on the training
+(``course_utils.lesson.neighbour_price.NeighbourPrice(k=HOUSE_NEIGHBOURS)``, fit on the training
 rows, leave-one-out for the training rows themselves), then standardizes the 6 columns.
 
 What was measured
@@ -57,11 +57,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from course_utils.errors import CourseError
+from ..errors import ModelConfigError
 
 __all__ = ["HOUSE_EPOCHS", "HOUSE_BATCH_SIZE", "HOUSE_LEARNING_RATE", "HOUSE_WEIGHT_DECAY",
            "HOUSE_HUBER_DELTA", "HOUSE_NEIGHBOURS", "HOUSE_HIDDEN_UNITS", "BOSTON_EPOCHS",
-           "BOSTON_BATCH_SIZE", "ModelConfigError", "house_price_model", "boston_model"]
+           "BOSTON_BATCH_SIZE", "house_price_model", "boston_model"]
 
 #: Epochs of one training run (lesson 02_07, benchmarks/p3_house_cv.py).
 HOUSE_EPOCHS = 500
@@ -80,10 +80,6 @@ HOUSE_HIDDEN_UNITS = (64, 64)
 #: Boston (benchmarks/p4_boston_protocol.py): epochs and mini-batch size, as in the Keras book.
 BOSTON_EPOCHS = 100
 BOSTON_BATCH_SIZE = 16
-
-
-class ModelConfigError(CourseError, ValueError):
-    """A model builder was called with an impossible configuration (lesson 02_07)."""
 
 
 def _check_n_features(n_features: Any) -> int:

@@ -37,7 +37,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from course_utils.errors import FeatureError
+from ..errors import FeatureError
 
 __all__ = ["NeighbourPrice", "NEIGHBOUR_COLUMN"]
 
@@ -150,7 +150,7 @@ class NeighbourPrice:
             coords = X[list(self.columns)].to_numpy("float64")
         except (TypeError, ValueError):
             raise FeatureError(f"{what}: the columns {list(self.columns)} should hold numbers only; "
-                               f"load the data with course_utils.datasets.load_dataset") from None
+                               f"load the data with course_utils.lesson.datasets.load_dataset") from None
         if not np.all(np.isfinite(coords)):
             raise FeatureError(f"{what}: the columns {list(self.columns)} hold NaN or infinite values; "
                                f"drop or fix those rows first")

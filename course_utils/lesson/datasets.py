@@ -3,7 +3,7 @@
 Lesson 02_03 (house price, raw) introduces this module; every later lesson loads its data
 through it::
 
-    from course_utils.datasets import list_datasets, load_dataset
+    from course_utils.lesson.datasets import list_datasets, load_dataset
     list_datasets()                    # ['boston', 'house_price', 'test']
     df = load_dataset("house_price")   # or load_dataset("house_price_of_unit_area.csv")
 
@@ -42,7 +42,7 @@ from typing import Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from course_utils.errors import DatasetError, DatasetNotFoundError
+from ..errors import DatasetError, DatasetNotFoundError
 
 __all__ = [
     "DATASET_INFO",
@@ -57,7 +57,7 @@ __all__ = [
 
 ENV_VAR = "COURSE_DATASETS_DIR"
 
-_PACKAGE_DIR = Path(__file__).resolve().parent
+_PACKAGE_DIR = Path(__file__).resolve().parent.parent     # course_utils/
 _PACKAGED_DIR = _PACKAGE_DIR / "_datasets"          # filled by setup.py when a wheel is built
 _REPO_ROOT = _PACKAGE_DIR.parent
 _MAX_LISTED = 5                                     # how many bad cells a message lists

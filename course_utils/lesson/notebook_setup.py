@@ -2,7 +2,7 @@
 
 Introduced in lesson 02_00 and called in the set-up cell of every notebook::
 
-    from course_utils.notebook_setup import setup_notebook
+    from course_utils.lesson.notebook_setup import setup_notebook
     setup_notebook(seed=42);   # the ";" keeps Jupyter from also showing the returned dict
     import keras               # after the set-up (see 1. below)
     # Set-up: seed 42 · TensorFlow 2.21.0 · Keras 3.15.1 · NumPy 2.4.6 · pandas 3.1.1 · deterministic ops on CPU
@@ -49,7 +49,7 @@ import sys
 import warnings
 from importlib import metadata
 
-from .errors import SetupError
+from ..errors import SetupError
 
 __all__ = [
     "MIN_TENSORFLOW",

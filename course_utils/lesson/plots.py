@@ -24,10 +24,9 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from .activations import ACTIVATIONS
-from .errors import CourseError
+from ..errors import PlotInputError
 
 __all__ = [
-    "PlotInputError",
     "plot_decision_boundary",
     "plot_history",
     "plot_predictions",
@@ -38,10 +37,6 @@ __all__ = [
 GRID_CHUNK = 8192
 #: Colours of the classes (points and filled regions): class 0 blue, class 1 red, then more.
 CLASS_COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#7f7f7f")
-
-
-class PlotInputError(CourseError, ValueError):
-    """A plotting helper got data it cannot draw (wrong shape, lengths that differ, NaN, …)."""
 
 
 # --- input helpers --------------------------------------------------------------------------
@@ -382,7 +377,7 @@ def plot_predictions(y_true, y_pred, *, ax: Axes | None = None, title: str | Non
 def plot_activation_gallery(names: Sequence[str] | str | None = None) -> Figure:
     """One subplot per activation function (활성화 함수): f(x) and its derivative f'(x) (lesson 02_02).
 
-    ``names`` picks from :data:`course_utils.activations.ACTIVATIONS` (default: all, in the
+    ``names`` picks from :data:`course_utils.lesson.activations.ACTIVATIONS` (default: all, in the
     slides' order sigmoid, tanh, relu, leaky_relu, elu).
     """
     func = "plot_activation_gallery"

@@ -7,8 +7,8 @@ A notebook reports each claim-backing number once::
 
 Inside Jupyter/IPython the line is a rich display that also carries a JSON payload with
 mimetype ``application/vnd.course.figure+json``: ``{key, label, value, ok, expected}``.
-:func:`load_figures` reads these payloads back from an executed notebook for the course
-report. Outside IPython the line is printed.
+The course runner (:func:`course_utils.tools.course_runner.load_figures`) reads these
+payloads back from an executed notebook. Outside IPython the line is printed.
 
 A figure outside its band raises :class:`~course_utils.errors.FigureOutOfBand` when the
 environment variable ``COURSE_STRICT=1`` (set by the test suite, so a drifting notebook
@@ -17,22 +17,18 @@ fails CI); otherwise a ⚠ line is shown and the notebook carries on.
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import re
-from os import PathLike
 from typing import Any
 
 import numpy as np
 
-from .errors import CourseError, FigureOutOfBand, NotebookError
+from ..errors import FigureArgumentError, FigureOutOfBand
 
 __all__ = [
     "MIMETYPE",
-    "FigureArgumentError",
     "report_figure",
-    "load_figures",
     "strict_mode",
 ]
 
@@ -41,10 +37,6 @@ DEFAULT_TOL = 1e-6
 DEFAULT_FMT = "{:.4g}"
 KEY_PATTERN = re.compile(r"^\d{2}_\d{2}\.[a-z0-9]+(?:_[a-z0-9]+)*$")
 _TRUTHY = {"1", "true", "yes", "on"}
-
-
-class FigureArgumentError(CourseError, ValueError):
-    """``report_figure`` was called with arguments that do not make sense together."""
 
 
 def strict_mode() -> bool:
@@ -320,45 +312,3 @@ def report_figure(
             "The notebook's result changed; find the cell that produced it, or update the band if the change is intended."
         )
     return value
-
-
-def _plain_json(obj):
-    """NotebookNode (or JSON text) → plain dicts and lists."""
-    if isinstance(obj, str):
-        return json.loads(obj)
-    return json.loads(json.dumps(obj))
-
-
-def load_figures(nb) -> list[dict]:
-    """All key-figure payloads in an executed notebook, in cell order (course report).
-
-    ``nb`` is a notebook object (``nbformat.NotebookNode`` or dict) or a path to an
-    ``.ipynb`` file. Returns a list of ``{key, label, value, ok, expected}`` dicts; a
-    notebook without outputs gives an empty list.
-    """
-    if isinstance(nb, (str, PathLike)):
-        from .nbtools import read_notebook
-
-        nb = read_notebook(nb)
-    if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
-        raise NotebookError(
-            f"load_figures: expected a notebook (nbformat.read(...) or a path to .ipynb), got {type(nb).__name__}."
-        )
-    figures: list[dict] = []
-    for index, cell in enumerate(nb["cells"]):
-        if cell.get("cell_type") != "code":
-            continue
-        for output in cell.get("outputs", []) or []:
-            if output.get("output_type") not in ("display_data", "execute_result"):
-                continue
-            data = output.get("data") or {}
-            if MIMETYPE not in data:
-                continue
-            try:
-                payload = _plain_json(data[MIMETYPE])
-            except (TypeError, ValueError) as exc:
-                raise NotebookError(f"load_figures: cell {index} holds a figure payload that is not JSON ({exc}).") from None
-            if not isinstance(payload, dict) or "key" not in payload:
-                raise NotebookError(f"load_figures: cell {index} holds a figure payload without a 'key': {payload!r}.")
-            figures.append(payload)
-    return figures

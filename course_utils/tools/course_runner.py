@@ -24,7 +24,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .catalog import repo_root
-from .nbtools import read_notebook
+from ..errors import NotebookError
+from ..lesson.key_figures import MIMETYPE as FIGURE_MIMETYPE
+from .notebook_io import read_notebook
 
 RUN_KINDS = ("notebooks", "solutions")
 
@@ -60,8 +62,7 @@ def collect(root: Path, kinds=RUN_KINDS, names: list[str] | None = None) -> list
 
 def run_one(kind: str, path: Path, build: Path, *, cell_timeout: float = 120) -> NotebookRun:
     """Execute one notebook, write its executed copy and HTML page, return its row."""
-    from .execute import execute_notebook
-    from .figures import load_figures
+    from .executor import execute_notebook
 
     run = NotebookRun(kind, path.stem)
     nb = read_notebook(path)
@@ -200,3 +201,43 @@ def main(workers: int = 2, names: list[str] | None = None) -> int:
     for r in failed:
         print(f"FAILED {r.label} at {r.failure}")
     return 1 if failed else 0
+
+
+def _plain_json(obj):
+    """NotebookNode (or JSON text) → plain dicts and lists."""
+    if isinstance(obj, str):
+        return json.loads(obj)
+    return json.loads(json.dumps(obj))
+
+
+def load_figures(nb) -> list[dict]:
+    """All key-figure payloads in an executed notebook, in cell order (course report).
+
+    ``nb`` is a notebook object (``nbformat.NotebookNode`` or dict) or a path to an
+    ``.ipynb`` file. Returns a list of ``{key, label, value, ok, expected}`` dicts; a
+    notebook without outputs gives an empty list.
+    """
+    if isinstance(nb, (str, os.PathLike)):
+        nb = read_notebook(nb)
+    if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
+        raise NotebookError(
+            f"load_figures: expected a notebook (nbformat.read(...) or a path to .ipynb), got {type(nb).__name__}."
+        )
+    figures: list[dict] = []
+    for index, cell in enumerate(nb["cells"]):
+        if cell.get("cell_type") != "code":
+            continue
+        for output in cell.get("outputs", []) or []:
+            if output.get("output_type") not in ("display_data", "execute_result"):
+                continue
+            data = output.get("data") or {}
+            if FIGURE_MIMETYPE not in data:
+                continue
+            try:
+                payload = _plain_json(data[FIGURE_MIMETYPE])
+            except (TypeError, ValueError) as exc:
+                raise NotebookError(f"load_figures: cell {index} holds a figure payload that is not JSON ({exc}).") from None
+            if not isinstance(payload, dict) or "key" not in payload:
+                raise NotebookError(f"load_figures: cell {index} holds a figure payload without a 'key': {payload!r}.")
+            figures.append(payload)
+    return figures

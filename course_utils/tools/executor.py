@@ -33,8 +33,8 @@ from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
-from .errors import NotebookError
-from .nbtools import read_notebook
+from ..errors import NotebookError
+from .notebook_io import read_notebook
 
 __all__ = ["CellError", "ExecutionResult", "execute_notebook"]
 
