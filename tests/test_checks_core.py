@@ -1,58 +1,62 @@
-"""Tests for course_utils.checks.core: statuses, messages, strict mode, namespace lookup,
-judge helpers (as_array, model_outputs)."""
+"""Tests for course_utils.checks.core and .export: declaring tasks, statuses and messages,
+tiered hints, solution(), strict mode, namespace lookup, and the values judges see."""
 
 from __future__ import annotations
 
-import os
-
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+import json
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from course_utils.checks import core
-from course_utils.checks.core import MIMETYPE, CheckResult, Task, WrongAnswer, as_array, model_outputs
-from course_utils.errors import CheckFailed, CourseError
+from course_utils.checks.core import MIMETYPE, SOLUTION_MIMETYPE, CheckResult, Exercise, WrongAnswer
+from course_utils.checks.export import HistoryRecord, Recorded, Unsupported, calls, key, to_plain
+from course_utils.checks.inputs import as_array
+from course_utils.errors import CheckFailed
 
 # The expected answer of the "secret" task below: digits that would be easy to spot in a message.
 SECRET_W = np.array([-2.71828, 3.14159])
 SECRET_B = 1.41421
 SECRET_TEXTS = ("2.71828", "3.14159", "1.41421", "2.718", "3.141", "1.414", repr(SECRET_W))
+NAND_HINTS = ("NAND is NOT AND: think about the signs.", "Flip every sign of the AND weights and bias.")
 
 
-def _nand_judge(nand_w, nand_b):
-    w = as_array(nand_w, shape=(2,), name="nand_w")
-    b = float(as_array(nand_b, shape=(), name="nand_b"))
-    x = np.array([[0, 0], [0, 1], [1, 0], [1, 1]])
-    got = (x @ w + b > 0).astype(int)
-    for row, out, want in zip(x, got, [1, 1, 1, 0]):
-        if out != want:
-            return f"for input {tuple(int(v) for v in row)} your perceptron outputs {out}, NAND should give {want}"
-    return None
+def nand_task():
+    exercise = Exercise("02_00")
+
+    @exercise.task("NAND weights", names=("nand_w", "nand_b"), hints=NAND_HINTS)
+    def task1(nand_w, nand_b):
+        w = as_array(nand_w, shape=(2,), name="nand_w")
+        b = float(as_array(nand_b, shape=(), name="nand_b"))
+        x = np.array([[0, 0], [0, 1], [1, 0], [1, 1]])
+        for row, out, want in zip(x, (x @ w + b > 0).astype(int), [1, 1, 1, 0]):
+            if out != want:
+                raise WrongAnswer(f"for input {tuple(int(v) for v in row)} your perceptron outputs {out}, "
+                                  f"NAND should give {want}")
+
+    return task1
 
 
-def nand_task() -> Task:
-    return Task(
-        exercise="02_00",
-        number=1,
-        title="NAND weights",
-        names=("nand_w", "nand_b"),
-        judge=_nand_judge,
-        hint="NAND is NOT AND: flip the signs of the AND weights and bias.",
-    )
+def secret_task():
+    exercise = Exercise("02_99")
 
-
-def secret_task() -> Task:
-    def judge(w, b):
+    @exercise.task("secret weights", names=("w", "b"), hints=("Solve the normal equations.",))
+    def task1(w, b):
         w = as_array(w, shape=(2,), name="w")
         b = float(as_array(b, shape=(), name="b"))
         if not np.allclose(w, SECRET_W, atol=1e-4):
-            return "your weights are not the ones that minimise the loss"
+            raise WrongAnswer("your weights are not the ones that minimise the loss")
         if abs(b - SECRET_B) > 1e-4:
-            return "your bias is off"
-        return None
+            raise WrongAnswer("your bias is off")
 
-    return Task("02_99", 2, "secret weights", ("w", "b"), judge, hint="Solve the normal equations.")
+    return task1
+
+
+def one_task(judge, names=("a",), **options):
+    exercise = Exercise("02_00")
+    judge.__name__ = "task1"
+    return exercise.task("t", names=names, hints=options.pop("hints", ("h",)), **options)(judge)
 
 
 @pytest.fixture
@@ -60,163 +64,185 @@ def lenient(monkeypatch):
     monkeypatch.setenv("COURSE_STRICT", "0")
 
 
+# --------------------------------------------------------------------------- declaring
+
+
+def test_tasks_number_in_registration_order():
+    exercise = Exercise("02_42")
+
+    @exercise.task("first", names="a", hints="h1")
+    def task1(a):
+        pass
+
+    @exercise.task("second", names=("a", "b"), hints=("h1", "h2"))
+    def task2(a, b):
+        pass
+
+    assert [t.number for t in exercise.tasks] == [1, 2]
+    assert task2.names == ("a", "b") and task1.names == ("a",) and task1.hints == ("h1",)
+    assert exercise.evaluate({"a": 1, "b": 2})[1].passed
+
+
+def test_a_task_out_of_order_or_badly_named_is_refused():
+    exercise = Exercise("02_42")
+    with pytest.raises(TypeError, match="task1"):
+        @exercise.task("x", names="a", hints="h")
+        def task2(a):
+            pass
+    with pytest.raises(ValueError, match="names"):
+        @exercise.task("x", names=("not a name",), hints="h")
+        def task1(a):
+            pass
+    with pytest.raises(ValueError, match="02_00"):
+        Exercise("2")
+
+
 # --------------------------------------------------------------------------- statuses
 
 
 def test_right_answer_passes():
     result = nand_task().evaluate({"nand_w": [-2, -2], "nand_b": 3})
-    assert result == CheckResult("02_00", 1, "passed", "correct!", nand_task().hint, "NAND weights")
-    assert result.passed
+    assert result == CheckResult("02_00", 1, "passed", "correct!", NAND_HINTS[0], "NAND weights")
     assert result.text == "✅ Task 1 (NAND weights): correct!"
 
 
-@pytest.mark.parametrize(
-    "w, b",
-    [([2, 2], -3), ([-2, -2], 1), ([0, 0], 0)],  # AND, wrong bias, all zero
-)
-def test_wrong_answers_are_wrong_with_reason_and_hint(w, b):
+@pytest.mark.parametrize("w, b", [([2, 2], -3), ([-2, -2], 1), ([0, 0], 0)])
+def test_wrong_answers_show_the_reason_and_only_the_first_hint(w, b):
     result = nand_task().evaluate({"nand_w": w, "nand_b": b})
-    assert result.status == "wrong" and not result.passed
-    assert "NAND should give" in result.message
-    assert result.text == (
-        f"❌ Task 1 (NAND weights): not yet — {result.message}. "
-        "Hint: NAND is NOT AND: flip the signs of the AND weights and bias."
-    )
+    assert result.status == "wrong" and "NAND should give" in result.message
+    assert result.text == f"❌ Task 1 (NAND weights): not yet — {result.message}. Hint: {NAND_HINTS[0]}"
+    assert NAND_HINTS[1] not in result.text
 
 
 @pytest.mark.parametrize("namespace", [{}, {"nand_w": [-2, -2]}, {"nand_b": 3}])
 def test_any_missing_name_is_not_attempted(namespace):
     result = nand_task().evaluate(namespace)
     assert result.status == "not_attempted"
-    assert result.text == (
-        "✏️ Task 1 (NAND weights): not attempted yet — define `nand_w`, `nand_b` in the cell above "
-        "(replace the `raise NotImplementedError`)"
-    )
+    assert result.text == ("✏️ Task 1 (NAND weights): not attempted yet — define `nand_w`, `nand_b` in the "
+                           "cell above (replace the `raise NotImplementedError`)")
 
 
-def test_function_still_raising_not_implemented_is_not_attempted():
-    def judge(square):
-        return None if square(3) == 9 else "`square(3)` should be 9"
+def test_none_is_wrong_once_in_the_core_unless_optional():
+    calls_seen = []
 
-    task = Task("02_02", 2, "square", ("square",), judge, hint="x * x")
+    def task1(a, b):
+        calls_seen.append((a, b))
+
+    task = one_task(task1, names=("a", "b"))
+    result = task.evaluate({"a": None, "b": 1})
+    assert result.status == "wrong" and result.message.startswith("`a` is None")
+    assert calls_seen == []                      # the judge never saw the None
+
+    def task1(a, b):
+        if b is not None:
+            raise WrongAnswer("b must stay None")
+
+    assert one_task(task1, names=("a", "b"), optional=("b",)).evaluate({"a": 1, "b": None}).passed
+
+
+def test_a_function_whose_body_is_the_blank_is_not_attempted():
+    def task1(square):
+        if square(3) != 9:
+            raise WrongAnswer("`square(3)` should be 9")
+
+    task = one_task(task1, names=("square",), probes={"square": calls(lambda: [(3,)])})
 
     def blank(x):
         raise NotImplementedError("Task: replace this line with your code")
 
-    result = task.evaluate({"square": blank})
-    assert result.status == "not_attempted"
-    assert result.message == "define `square` in the cell above (replace the `raise NotImplementedError`)"
+    assert task.evaluate({"square": blank}).status == "not_attempted"
     assert task.evaluate({"square": lambda x: x * x}).passed
-    assert task.evaluate({"square": lambda x: x + x}).status == "wrong"
+    wrong = task.evaluate({"square": lambda x: x + x})
+    assert wrong.status == "wrong" and wrong.message == "`square(3)` should be 9"
+    broken = task.evaluate({"square": lambda x: 1 / 0})
+    assert broken.status == "wrong" and broken.message == "square(3) raised ZeroDivisionError: division by zero"
 
 
-def test_none_and_wrong_types_are_wrong_with_clear_message():
-    task = nand_task()
-    none = task.evaluate({"nand_w": None, "nand_b": 3})
-    assert none.status == "wrong"
-    assert none.message == "`nand_w` is None — did you forget to assign it?"
-    text = task.evaluate({"nand_w": "-2, -2", "nand_b": 3})
-    assert text.status == "wrong" and "`nand_w` should be numbers" in text.message
-    shape = task.evaluate({"nand_w": [-2, -2, 1], "nand_b": 3})
-    assert shape.message == "`nand_w` should have shape (2,), yours has (3,)"
+def test_only_wrong_answer_says_wrong_and_a_returned_value_is_a_bug():
+    assert one_task(lambda a: "a message").evaluate({"a": 1}).message.startswith("could not check your answer")
+    assert "bug in the check" in one_task(lambda a: True).evaluate({"a": 1}).message
 
 
-def test_judge_exception_is_wrong_without_traceback():
-    def judge(a):
-        return None if a + 1 == 2 else "no"
-
-    task = Task("02_00", 3, "", ("a",), judge, hint="")
-    result = task.evaluate({"a": "text"})
-    assert result.status == "wrong"
-    assert result.message.startswith("could not check your answer: TypeError: ")
-    assert "Traceback" not in result.message and "\n" not in result.message
-    assert result.text == f"❌ Task 3: not yet — {result.message}."  # no title, no hint
-
-
-def test_judge_exception_keeps_only_first_line_of_message():
-    def judge(a):
+def test_judge_exceptions_never_show_a_traceback():
+    def task1(a):
         raise ValueError("first line\nsecond line with internals")
 
-    result = Task("02_00", 1, "t", ("a",), judge).evaluate({"a": 1})
+    result = one_task(task1).evaluate({"a": 1})
     assert result.message == "could not check your answer: ValueError: first line"
 
+    def task1(a):
+        np.testing.assert_allclose(np.asarray(a, dtype=float), SECRET_W)
 
-def test_judge_returning_nonsense_is_reported_as_bug_not_pass():
-    result = Task("02_00", 1, "t", ("a",), lambda a: True).evaluate({"a": 1})
-    assert result.status == "wrong" and "bug in the check" in result.message
-
-
-def test_wrong_answer_raised_in_judge_is_the_message():
-    def judge(a):
-        raise WrongAnswer("`a` should be positive")
-
-    result = Task("02_00", 1, "t", ("a",), judge, hint="h").evaluate({"a": -1})
-    assert result.message == "`a` should be positive"
-    assert result.text.endswith("not yet — `a` should be positive. Hint: h")
+    result = one_task(task1).evaluate({"a": [0.0, 0.0]})
+    assert result.status == "wrong" and not any(s in result.text for s in SECRET_TEXTS)
 
 
-@pytest.mark.parametrize(
-    "w, b",
-    [
-        ([0.0, 0.0], 0.0),
-        ([-2.71828, 3.0], SECRET_B),
-        (SECRET_W, 0.0),
-        (None, SECRET_B),
-        ([1, 2, 3], 1),
-        ("abc", 1),
-        ({"w": 1}, 1),
-        ([np.nan, 1.0], 1),
-        ([1.0, 2.0], [1.0, 2.0]),
-    ],
-)
+@pytest.mark.parametrize("w, b", [([0.0, 0.0], 0.0), ([-2.71828, 3.0], SECRET_B), (SECRET_W, 0.0),
+                                  ([1, 2, 3], 1), ("abc", 1), ({"w": 1}, 1), ([np.nan, 1.0], 1),
+                                  ([1.0, 2.0], [1.0, 2.0])])
 def test_messages_never_reveal_the_expected_answer(w, b):
     task = secret_task()
     result = task.evaluate({"w": w, "b": b})
     assert result.status == "wrong"
     shown = " ".join([result.text, result.message, str(result.payload)])
-    for secret in SECRET_TEXTS:
-        assert secret not in shown, f"{secret!r} leaked in {shown!r}"
+    assert not any(secret in shown for secret in SECRET_TEXTS), shown
     assert task.evaluate({"w": SECRET_W.copy(), "b": SECRET_B}).passed
-
-
-def test_assertion_inside_judge_does_not_leak_expected_array():
-    def judge(w):
-        np.testing.assert_allclose(np.asarray(w, dtype=float), SECRET_W)
-
-    result = Task("02_99", 1, "t", ("w",), judge).evaluate({"w": [0.0, 0.0]})
-    assert result.status == "wrong"
-    for secret in SECRET_TEXTS:
-        assert secret not in result.text
-
-
-def test_task_validates_its_definition():
-    with pytest.raises(ValueError, match="names"):
-        Task("02_00", 1, "t", (), lambda: None)
-    with pytest.raises(ValueError, match="names"):
-        Task("02_00", 1, "t", ("not a name",), lambda **kw: None)
-    with pytest.raises(TypeError, match="judge"):
-        Task("02_00", 1, "t", ("a",), "not callable")
-    assert Task("02_00", 1, "t", "a", lambda a: None).names == ("a",)
-
-
-def test_hint_is_text_and_callable(capsys):
-    task = nand_task()
-    assert task.hint == "NAND is NOT AND: flip the signs of the AND weights and bias."
-    task.hint()
-    assert capsys.readouterr().out == (
-        "💡 Task 1 (NAND weights) — hint: NAND is NOT AND: flip the signs of the AND weights and bias.\n"
-    )
 
 
 def test_payload_has_the_fixed_keys():
     result = nand_task().evaluate({})
-    assert result.payload == {
-        "exercise": "02_00",
-        "task": 1,
-        "title": "NAND weights",
-        "status": "not_attempted",
-        "message": result.message,
-    }
+    assert result.payload == {"exercise": "02_00", "task": 1, "title": "NAND weights",
+                              "status": "not_attempted", "message": result.message}
+
+
+# --------------------------------------------------------------------------- hints and solutions
+
+
+def test_hints_are_tiered(capsys):
+    task = nand_task()
+    task.hint()
+    first = capsys.readouterr().out
+    assert NAND_HINTS[0] in first and NAND_HINTS[1] not in first and "hint(2)" in first
+    task.hint(2)
+    second = capsys.readouterr().out
+    assert NAND_HINTS[1] in second and "solution()" in second
+    task.hint(9)                                   # past the last: the last one again
+    assert NAND_HINTS[1] in capsys.readouterr().out
+
+
+def test_solution_reads_the_blocks_of_the_solution_notebook(tmp_path, monkeypatch, capsys):
+    cells = [
+        {"cell_type": "code", "source": "import x"},
+        {"cell_type": "code", "source": "### BEGIN SOLUTION\nnand_w = (-2, -2)\n### END SOLUTION\nprint(1)"},
+        {"cell_type": "code", "source": "checks.task1.check()"},
+        {"cell_type": "code", "source": "def f(x):\n    ### BEGIN SOLUTION\n    return x\n    ### END SOLUTION"},
+        {"cell_type": "code", "source": "checks.task2.check()"},
+    ]
+    (tmp_path / "solutions").mkdir()
+    (tmp_path / "solutions" / "02_00_demo.ipynb").write_text(json.dumps({"cells": cells}))
+    monkeypatch.setenv("COURSE_ROOT", str(tmp_path))
+    assert core.solution_blocks("02_00", 1) == ["nand_w = (-2, -2)"]
+    assert core.solution_blocks("02_00", 2) == ["return x"]
+    nand_task().solution()
+    assert "nand_w = (-2, -2)" in capsys.readouterr().out
+    with pytest.raises(LookupError, match="no solution block for task 3"):
+        core.solution_blocks("02_00", 3)
+
+
+def test_solution_of_a_missing_notebook_says_where_it_is(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("COURSE_ROOT", str(tmp_path))
+    with pytest.raises(LookupError, match="solutions/"):
+        core.solution_blocks("02_77", 1)
+
+
+def test_every_course_task_has_two_hint_tiers_or_more_and_a_solution():
+    import importlib
+
+    for n in range(10):
+        exercise = importlib.import_module(f"course_utils.checks.ex02_0{n}").exercise
+        for task in exercise.tasks:
+            assert task.hints, f"{exercise.number} task {task.number} has no hint"
+            assert core.solution_blocks(exercise.number, task.number), (exercise.number, task.number)
 
 
 # --------------------------------------------------------------------------- check(): namespace, display, strict
@@ -226,42 +252,24 @@ def test_check_reads_the_callers_globals(lenient, capsys):
     task = nand_task()
     exec("task.check()", {"task": task, "nand_w": [-2, -2], "nand_b": 3})
     assert capsys.readouterr().out == "✅ Task 1 (NAND weights): correct!\n"
-    exec("task.check()", {"task": task, "nand_w": [2, 2], "nand_b": -3})
-    assert capsys.readouterr().out.startswith("❌ Task 1 (NAND weights): not yet — ")
-    exec("task.check()", {"task": task})
-    assert capsys.readouterr().out.startswith("✏️ Task 1 (NAND weights): not attempted yet")
-
-
-def test_check_uses_globals_of_a_calling_function(lenient, capsys):
-    namespace = {"task": nand_task(), "nand_w": [-2, -2], "nand_b": 3}
-    exec("def run():\n    nand_b = -100  # a local: must not be read\n    task.check()\n", namespace)
-    namespace["run"]()
+    exec("def run():\n    nand_b = -100  # a local: must not be read\n    task.check()\nrun()",
+         {"task": task, "nand_w": [-2, -2], "nand_b": 3})
     assert capsys.readouterr().out == "✅ Task 1 (NAND weights): correct!\n"
-
-
-def test_check_with_explicit_namespace_returns_none(lenient, capsys):
-    assert nand_task().check({"nand_w": [-2, -2], "nand_b": 3}) is None
-    assert "correct!" in capsys.readouterr().out
 
 
 def test_strict_mode_raises_after_showing(monkeypatch, capsys):
     monkeypatch.setenv("COURSE_STRICT", "1")
     task = nand_task()
-    with pytest.raises(CheckFailed) as info:
+    with pytest.raises(CheckFailed, match="COURSE_STRICT=1"):
         task.check({"nand_w": [2, 2], "nand_b": -3})
-    assert isinstance(info.value, CourseError)
-    assert "COURSE_STRICT=1" in str(info.value)
     assert capsys.readouterr().out.startswith("❌ Task 1 (NAND weights): not yet")
     with pytest.raises(CheckFailed, match="not attempted"):
         task.check({})
-    task.check({"nand_w": [-2, -2], "nand_b": 3})  # passing never raises
-    assert "correct!" in capsys.readouterr().out
-
-
-def test_non_strict_mode_only_prints(monkeypatch, capsys):
+    task.check({"nand_w": [-2, -2], "nand_b": 3})
+    capsys.readouterr()
     monkeypatch.setenv("COURSE_STRICT", "0")
-    nand_task().check({"nand_w": [2, 2], "nand_b": -3})
-    nand_task().check({})
+    task.check({})
+    task.check({"nand_w": [2, 2], "nand_b": -3})
     assert capsys.readouterr().out.count("Task 1") == 2
 
 
@@ -274,162 +282,62 @@ def ipython_shell():
     InteractiveShell.clear_instance()
 
 
-def test_check_in_ipython_displays_text_and_payload(lenient, ipython_shell):
+def test_check_and_solution_display_their_payloads_in_ipython(lenient, ipython_shell, tmp_path, monkeypatch):
     from IPython.utils.capture import capture_output
 
+    (tmp_path / "solutions").mkdir()
+    cells = [{"cell_type": "code", "source": "### BEGIN SOLUTION\nx = 1\n### END SOLUTION"},
+             {"cell_type": "code", "source": "checks.task1.check()"}]
+    (tmp_path / "solutions" / "02_00_demo.ipynb").write_text(json.dumps({"cells": cells}))
+    monkeypatch.setenv("COURSE_ROOT", str(tmp_path))
     ipython_shell.user_ns["checks_task1"] = nand_task()
     with capture_output() as captured:
         ipython_shell.run_cell("nand_w = [2, 2]\nnand_b = -3\nchecks_task1.check()")
         ipython_shell.run_cell("nand_w = [-2, -2]\nnand_b = 3\nchecks_task1.check()")
-    assert len(captured.outputs) == 2
-    wrong, right = (out.data for out in captured.outputs)
-    assert wrong[MIMETYPE]["status"] == "wrong"
-    assert wrong["text/plain"].startswith("❌ Task 1 (NAND weights): not yet — ")
-    assert right[MIMETYPE] == {
-        "exercise": "02_00",
-        "task": 1,
-        "title": "NAND weights",
-        "status": "passed",
-        "message": "correct!",
-    }
+        ipython_shell.run_cell("checks_task1.solution()")
+    wrong, right, solution = (out.data for out in captured.outputs)
+    assert wrong[MIMETYPE]["status"] == "wrong" and "course-check-wrong" in wrong["text/html"]
+    assert right[MIMETYPE] == {"exercise": "02_00", "task": 1, "title": "NAND weights",
+                               "status": "passed", "message": "correct!"}
     assert right["text/plain"] == "✅ Task 1 (NAND weights): correct!"
+    assert solution[SOLUTION_MIMETYPE] == {"exercise": "02_00", "task": 1} and "x = 1" in solution["text/plain"]
 
 
-# --------------------------------------------------------------------------- as_array
+# --------------------------------------------------------------------------- what judges see (export)
 
 
-def test_as_array_converts_numbers():
-    out = as_array([1, 2], shape=(2,), name="w")
-    assert isinstance(out, np.ndarray) and out.dtype == float and out.tolist() == [1.0, 2.0]
-    assert as_array([[1], [2], [3]], shape=(None, 1)).shape == (3, 1)
-    assert as_array(np.int64(3), shape=()).item() == 3.0
-    assert as_array([1, 2], dtype=int).dtype.kind == "i"
+def test_to_plain_keeps_data_and_refuses_the_rest():
+    df = pd.DataFrame({"a": [1.0, 2.0]}, index=[5, 7])
+    plain = to_plain({"n": np.float32(0.5), "arr": np.arange(3), "df": df, "t": (1, [2, None]), "s": "x"})
+    assert plain["n"] == 0.5 and type(plain["n"]) is float
+    assert plain["arr"].tolist() == [0, 1, 2] and plain["df"].index.tolist() == [5, 7]
+    assert plain["t"] == (1, [2, None]) and plain["s"] == "x"
+    df.loc[5, "a"] = 99.0
+    assert plain["df"].loc[5, "a"] == 1.0            # a copy: later edits do not change it
+    for value, name in (({1, 2}, "set"), (lambda x: x, "function"), (np.array([object()]), "NumPy array of object")):
+        out = to_plain(value)
+        assert isinstance(out, Unsupported) and type(out).__name__ == name
 
 
-@pytest.mark.parametrize(
-    "value, shape, message",
-    [
-        (None, None, "`w` is None — did you forget to assign it?"),
-        ([1, 2, 3], (2,), "`w` should have shape (2,), yours has (3,)"),
-        ([[1, 2]], (2,), "`w` should have shape (2,), yours has (1, 2)"),
-        ([1, 2], (2, 1), "`w` should have shape (2, 1), yours has (2,)"),
-        ([[1, 2]], (None, 1), "`w` should have shape (any, 1), yours has (1, 2)"),
-        ("1.5", None, "`w` should be numbers (a list or NumPy array), yours is a str"),
-        ([[1, 2], [3]], None, "`w` should be numbers"),
-        ({"a": 1}, None, "`w` should be numbers"),
-        ([1.0, np.nan], None, "`w` contains NaN or infinity"),
-        ([1.0, np.inf], None, "`w` contains NaN or infinity"),
-    ],
-)
-def test_as_array_refuses_bad_values(value, shape, message):
-    with pytest.raises(WrongAnswer) as info:
-        as_array(value, shape=shape, name="w")
-    assert str(info.value).startswith(message)
+def test_to_plain_turns_a_history_into_a_record():
+    class FakeHistory:
+        history = {"loss": [np.float32(2.0), 1.0]}
+        epoch = [0, 1]
+        params = {"epochs": 2, "verbose": 0}
+
+    record = to_plain(FakeHistory())
+    assert isinstance(record, HistoryRecord) and record.history == {"loss": [2.0, 1.0]} and record.epoch == [0, 1]
 
 
-def test_as_array_can_allow_nan():
-    assert np.isnan(as_array([np.nan], finite=False)).all()
+def test_calls_records_results_and_errors_and_copies_inputs():
+    def mutating(x):
+        x += 1
+        return x * 2
 
-
-# --------------------------------------------------------------------------- model_outputs (tiny Keras models)
-
-
-@pytest.fixture(scope="module")
-def keras():
-    import keras
-
-    keras.utils.set_random_seed(0)
-    return keras
-
-
-X4 = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype="float32")
-
-
-def _linear_model(keras, w, b):
-    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
-    model.layers[0].set_weights([np.array(w, dtype="float32").reshape(2, 1), np.array([b], dtype="float32")])
-    return model
-
-
-def test_model_outputs_of_a_keras_model(keras):
-    model = _linear_model(keras, [1.0, -2.0], 0.5)
-    out = model_outputs(model, X4)
-    assert isinstance(out, np.ndarray) and out.shape == (4, 1)
-    np.testing.assert_allclose(out[:, 0], X4 @ np.array([1.0, -2.0]) + 0.5, rtol=1e-6)
-
-
-def test_model_outputs_uses_inference_mode(keras):
-    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(8), keras.layers.Dropout(0.9), keras.layers.Dense(1)])
-    first, second = model_outputs(model, X4), model_outputs(model, X4)
-    np.testing.assert_array_equal(first, second)  # dropout is off with training=False
-
-
-def test_model_outputs_of_a_functional_model_and_a_function(keras):
-    inputs = keras.Input((2,))
-    model = keras.Model(inputs, keras.layers.Dense(3)(inputs))
-    assert model_outputs(model, X4).shape == (4, 3)
-    assert model_outputs(lambda x: x.sum(axis=1), X4).tolist() == [0.0, 1.0, 1.0, 2.0]
-
-
-@pytest.mark.parametrize(
-    "bad, message",
-    [
-        (None, "`model` is None — did you forget to assign it?"),
-        (3, "`model` should be a Keras model (or a function), yours is a int"),
-        ("model", "`model` should be a Keras model (or a function), yours is a str"),
-        (dict, "`model` should be a Keras model (or a function), yours is a type"),
-    ],
-)
-def test_model_outputs_refuses_non_models(bad, message):
-    with pytest.raises(WrongAnswer) as info:
-        model_outputs(bad, X4)
-    assert str(info.value) == message
-
-
-def test_model_outputs_wrong_input_shape(keras):
-    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
-    with pytest.raises(WrongAnswer) as info:
-        model_outputs(model, X4)
-    assert str(info.value).startswith("`model` expects inputs of shape (None, 3) but the check feeds (4, 2)")
-
-
-def test_model_outputs_unbuilt_model_is_refused_and_left_unbuilt(keras):
-    model = keras.Sequential([keras.layers.Dense(1)])
-    with pytest.raises(WrongAnswer, match="has not been built yet"):
-        model_outputs(model, X4)
-    assert not model.built
-
-
-def test_model_outputs_nan_outputs_and_failing_functions(keras):
-    model = _linear_model(keras, [np.nan, 1.0], 0.0)
-    with pytest.raises(WrongAnswer, match="NaN or infinite outputs"):
-        model_outputs(model, X4)
-
-    def broken(x):
-        raise RuntimeError("inner detail\nmore")
-
-    with pytest.raises(WrongAnswer) as info:
-        model_outputs(broken, X4, name="f")
-    assert str(info.value) == "calling `f` on inputs of shape (4, 2) failed: RuntimeError: inner detail"
-
-
-def test_model_outputs_inside_a_task_gives_wrong_not_exception(keras):
-    def judge(model):
-        out = model_outputs(model, X4)
-        return None if np.all((out[:, 0] > 0) == np.array([0, 0, 0, 1], bool)) else "your model does not compute AND"
-
-    task = Task("02_01", 1, "AND model", ("model",), judge)
-    assert task.evaluate({"model": _linear_model(keras, [1.0, 1.0], -1.5)}).passed
-    assert task.evaluate({"model": _linear_model(keras, [1.0, 1.0], -0.5)}).message == "your model does not compute AND"
-    assert task.evaluate({"model": keras.Sequential([keras.Input((5,)), keras.layers.Dense(1)])}).status == "wrong"
-    assert task.evaluate({"model": None}).status == "wrong"
-
-
-def test_core_module_does_not_import_tensorflow():
-    import subprocess
-    import sys
-
-    code = "import sys, course_utils.checks.core; print('tensorflow' in sys.modules or 'keras' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.strip() == "False"
-    assert core.STATUSES == ("passed", "wrong", "not_attempted")
+    probe = calls(lambda: [(np.array([1.0, 2.0]),), ((np.array([0.0]),), {})])
+    recorded = probe(mutating, {})
+    assert isinstance(recorded, Recorded)
+    assert recorded(np.array([1.0, 2.0])).tolist() == [4.0, 6.0]   # computed on a copy of the input
+    with pytest.raises(LookupError):
+        recorded(np.array([5.0]))
+    assert key((np.array([1.0]), {})) != key((np.array([1.0], dtype="float32"), {}))

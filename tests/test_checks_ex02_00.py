@@ -271,6 +271,6 @@ def test_check_cells_print_and_hint(capsys):
 
 
 def test_module_layout():
-    assert checks.EXERCISE == "02_00"
-    assert checks.TASKS == [checks.task1, checks.task2, checks.task3, checks.task4]
-    assert all(t.exercise == "02_00" and t.hint for t in checks.TASKS)
+    assert checks.exercise.number == "02_00"
+    assert checks.exercise.tasks == [checks.task1, checks.task2, checks.task3, checks.task4]
+    assert all(t.exercise.number == "02_00" and t.hints for t in checks.exercise.tasks)

@@ -219,6 +219,6 @@ def test_task4_missing_blank_none_and_bad_types():
 
 
 def test_module_layout():
-    assert checks.EXERCISE == "02_01"
-    assert checks.TASKS == [checks.task1, checks.task2, checks.task3, checks.task4]
-    assert all(t.exercise == "02_01" and t.hint for t in checks.TASKS)
+    assert checks.exercise.number == "02_01"
+    assert checks.exercise.tasks == [checks.task1, checks.task2, checks.task3, checks.task4]
+    assert all(t.exercise.number == "02_01" and t.hints for t in checks.exercise.tasks)

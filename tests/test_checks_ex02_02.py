@@ -262,6 +262,6 @@ def test_task3_missing_none_and_bad_types(trained):
 
 
 def test_module_layout():
-    assert checks.EXERCISE == "02_02"
-    assert checks.TASKS == [checks.task1, checks.task2, checks.task3]
-    assert all(t.exercise == "02_02" and t.hint for t in checks.TASKS)
+    assert checks.exercise.number == "02_02"
+    assert checks.exercise.tasks == [checks.task1, checks.task2, checks.task3]
+    assert all(t.exercise.number == "02_02" and t.hints for t in checks.exercise.tasks)

@@ -191,6 +191,6 @@ def test_task3_not_attempted(boston, trained):
 
 
 def test_module_layout():
-    assert checks.EXERCISE == "02_03"
-    assert checks.TASKS == [checks.task1, checks.task2, checks.task3]
-    assert all(t.hint for t in checks.TASKS)
+    assert checks.exercise.number == "02_03"
+    assert checks.exercise.tasks == [checks.task1, checks.task2, checks.task3]
+    assert all(t.hints for t in checks.exercise.tasks)

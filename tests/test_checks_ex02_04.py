@@ -13,7 +13,8 @@ import pandas as pd
 import pytest
 
 from course_utils.checks import ex02_04 as checks
-from course_utils.checks.ex02_04 import _hidden_cases, house_data
+from course_utils.checks.data import house_data
+from course_utils.checks.ex02_04 import _hidden_cases
 from course_utils.lesson.split import train_val_test_split
 
 
@@ -223,6 +224,6 @@ def test_task3_not_attempted(house_split):
 
 
 def test_module_layout():
-    assert checks.EXERCISE == "02_04"
-    assert checks.TASKS == [checks.task1, checks.task2, checks.task3]
-    assert all(t.hint for t in checks.TASKS)
+    assert checks.exercise.number == "02_04"
+    assert checks.exercise.tasks == [checks.task1, checks.task2, checks.task3]
+    assert all(t.hints for t in checks.exercise.tasks)

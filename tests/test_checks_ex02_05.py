@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from course_utils.checks import ex02_05 as checks
-from course_utils.checks.ex02_04 import house_data
+from course_utils.checks.data import house_data
 from course_utils.lesson.split import train_val_test_split
 from split_mistakes import common_split_mistakes, no_index_leak, split_namespace
 
@@ -178,6 +178,6 @@ def test_task3_not_attempted(split):
 
 
 def test_module_layout():
-    assert checks.EXERCISE == "02_05"
-    assert checks.TASKS == [checks.task1, checks.task2, checks.task3]
-    assert all(t.hint for t in checks.TASKS)
+    assert checks.exercise.number == "02_05"
+    assert checks.exercise.tasks == [checks.task1, checks.task2, checks.task3]
+    assert all(t.hints for t in checks.exercise.tasks)

@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 from course_utils.checks import ex02_06 as checks
+from course_utils.checks.data import boston_data
 from course_utils.lesson.split import train_val_test_split
 from split_mistakes import common_split_mistakes, no_index_leak, split_namespace
 
@@ -26,7 +27,7 @@ SEED = 3
 
 @pytest.fixture(scope="module")
 def data():
-    return checks.boston_data()
+    return boston_data()
 
 
 @pytest.fixture(scope="module")
@@ -311,6 +312,6 @@ def test_task3_not_attempted():
 
 
 def test_module_layout():
-    assert checks.EXERCISE == "02_06"
-    assert checks.TASKS == [checks.task1, checks.task2, checks.task3]
-    assert all(t.hint for t in checks.TASKS)
+    assert checks.exercise.number == "02_06"
+    assert checks.exercise.tasks == [checks.task1, checks.task2, checks.task3]
+    assert all(t.hints for t in checks.exercise.tasks)

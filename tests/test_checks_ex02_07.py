@@ -26,7 +26,7 @@ SEED = 3
 
 @pytest.fixture(scope="module")
 def data():
-    from course_utils.checks.ex02_06 import boston_data
+    from course_utils.checks.data import boston_data
     return boston_data()
 
 
@@ -202,8 +202,8 @@ def test_task2_wrong_answers(split, normed, models):
     ("rmse_with_b", float("nan"), "finite"),
     ("model", None, "None"),
     ("model", "model", "Keras model"),
-    ("y_test", None, "fix task 1 first"),
-    ("X_train", None, "fix task 1 first"),
+    ("y_test", None, "`y_test` is None"),
+    ("X_train", None, "`X_train` is None"),
 ])
 def test_task2_none_and_wrong_types(split, normed, models, name, value, words):
     result = checks.task2.evaluate(ns2(split, normed, models, **{name: value}))
@@ -284,6 +284,6 @@ def test_task3_not_attempted(split, normed, models):
 
 
 def test_module_layout():
-    assert checks.EXERCISE == "02_07"
-    assert checks.TASKS == [checks.task1, checks.task2, checks.task3]
-    assert all(t.hint for t in checks.TASKS)
+    assert checks.exercise.number == "02_07"
+    assert checks.exercise.tasks == [checks.task1, checks.task2, checks.task3]
+    assert all(t.hints for t in checks.exercise.tasks)

@@ -211,7 +211,7 @@ def test_task3_wrong_answers(cancer):
     cases = [
         ({"cancer_model": cancer["model"], **split_ns(cancer, X_test_n=cancer["all_rows"]["X_test"])},
          "task 2 is not right yet"),
-        ({"cancer_model": cancer["model"], **split_ns(cancer, X_val_n=None)}, "task 2 is not right yet"),
+        ({"cancer_model": cancer["model"], **split_ns(cancer, X_val_n=None)}, "`X_val_n` is None"),
         ({"cancer_model": never, **ns}, "test accuracy"),
         ({"cancer_model": cancer["raw_model"], **ns}, "test accuracy"),    # trained on raw features
         ({"cancer_model": keras_copy([np.ones((30, 1))], [np.zeros(1)], output=None), **ns}, "not probabilities"),
@@ -265,9 +265,11 @@ def test_task4_wrong_answers(cancer):
         assert state == "wrong" and words in message, (words, message)
         assert not any(s in message for s in secrets), message
     # a wrong X_test_n is named before the matrix is judged
-    for bad in (cancer["all_rows"]["X_test"], cancer["norm"]["X_val"], None):
+    for bad in (cancer["all_rows"]["X_test"], cancer["norm"]["X_val"]):
         state, message = status(checks.task4, task4_ns(cancer, cm, X_test_n=bad))
         assert state == "wrong" and "`X_test_n` is not right yet" in message, message
+    state, message = status(checks.task4, task4_ns(cancer, cm, X_test_n=None))
+    assert state == "wrong" and "`X_test_n` is None" in message, message
 
 
 @pytest.mark.parametrize("value, words", [(None, "None"), ("[[1, 2], [3, 4]]", "str"), (7, "shape")])
@@ -283,7 +285,7 @@ def test_task4_not_attempted(cancer):
 
 
 def test_module_layout():
-    assert checks.EXERCISE == "02_08"
-    assert checks.TASKS == [checks.task1, checks.task2, checks.task3, checks.task4]
-    assert all(t.hint for t in checks.TASKS)
-    assert [t.number for t in checks.TASKS] == [1, 2, 3, 4]
+    assert checks.exercise.number == "02_08"
+    assert checks.exercise.tasks == [checks.task1, checks.task2, checks.task3, checks.task4]
+    assert all(t.hints for t in checks.exercise.tasks)
+    assert [t.number for t in checks.exercise.tasks] == [1, 2, 3, 4]

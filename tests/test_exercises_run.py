@@ -32,20 +32,27 @@ def payloads(cell) -> list[dict]:
 # --------------------------------------------------------------------------- a tiny synthetic course
 
 SETUP = '''\
-from course_utils.checks.core import Task, as_array
+from course_utils.checks.core import Exercise, WrongAnswer
+from course_utils.checks.export import calls
+from course_utils.checks.inputs import as_array
 
-def _judge_double(double):
-    return None if as_array(double, shape=(), name="double") == 2 * base else "`double` should be twice `base`"
+exercise = Exercise("02_99")
 
-def _judge_square(square):
-    return None if square(3) == 9 and square(-2) == 4 else "`square(x)` should return x times x"
+@exercise.task("double", names=("double",), hints=("Multiply by 2.",))
+def task1(double):
+    if as_array(double, shape=(), name="double") != 2 * base:
+        raise WrongAnswer("`double` should be twice `base`")
 
-def _judge_pair(pair):
-    return None if list(as_array(pair, shape=(2,), name="pair")) == [base, double] else "`pair` should hold `base` then `double`"
+@exercise.task("square function", names=("square",), hints=("x * x",), probes={"square": calls(lambda: [(3,), (-2,)])})
+def task2(square):
+    if not (square(3) == 9 and square(-2) == 4):
+        raise WrongAnswer("`square(x)` should return x times x")
 
-task1 = Task("02_99", 1, "double", ("double",), _judge_double, hint="Multiply by 2.")
-task2 = Task("02_99", 2, "square function", ("square",), _judge_square, hint="x * x")
-task3 = Task("02_99", 3, "pair", ("pair",), _judge_pair, hint="A list of two numbers.")
+@exercise.task("pair", names=("pair",), hints=("A list of two numbers.",))
+def task3(pair):
+    if list(as_array(pair, shape=(2,), name="pair")) != [base, double]:
+        raise WrongAnswer("`pair` should hold `base` then `double`")
+
 base = 21'''
 
 
@@ -123,7 +130,7 @@ def test_synthetic_restore_equals_solution(synthetic):
         # a later ordinary cell uses a name from a solution block: it fails in the exercise
         (v4.new_code_cell("print(double + 1)"), "only blanks may fail"),
         # a check on a name defined outside the blanks already passes in the exercise
-        (v4.new_code_cell("task4 = Task('02_99', 4, 'base', ('base',), lambda base: None)\ntask4.check()"), "says 'passed'"),
+        (v4.new_code_cell("@exercise.task('base', names=('base',), hints=('h',))\ndef task4(base):\n    pass\ntask4.check()"), "says 'passed'"),
         # a blank whose NotImplementedError is swallowed: the exercise would run silently
         (
             v4.new_code_cell("try:\n    ### BEGIN SOLUTION\n    extra = 1\n    ### END SOLUTION\nexcept Exception:\n    extra = None"),

@@ -1,73 +1,88 @@
-"""Instant checks for the exercise notebooks (exercises 02_00 … 02_09).
+"""Instant checks: an exercise's tasks, their judges, tiered hints and solutions (exercises).
 
-One small :class:`Task` per question, in the spirit of Kaggle's learntools: it names the
-variables the student must define, holds a hint, and a *judge* that looks at the
-student's values and says what is wrong without revealing the expected answer.
+Declaring an exercise (one module per exercise, ``checks/ex02_NN.py``)::
 
-In an exercise notebook::
+    from .core import Exercise, WrongAnswer
+
+    exercise = Exercise("02_00")
+
+    @exercise.task("NAND weights", names=("nand_w", "nand_b"), hints=(
+        "NAND is 'not AND': look at the AND weights and think about what flipping signs does.",
+        "With w = (-2, -2), which bias makes w·x + b positive for every input but (1, 1)?",
+    ))
+    def task1(nand_w, nand_b):
+        ...                                  # raise WrongAnswer("what is wrong") — or return
+        raise WrongAnswer("...")
+
+Tasks are numbered in the order they register (the function must be called ``task1``,
+``task2``, …, so a reordering cannot go unnoticed). The core checks once, for every task,
+that each name is defined (else *not attempted*) and not ``None`` (else *wrong*); names
+listed in ``optional=`` may be ``None``. A judge gets the exported values (see
+:mod:`.export`; functions are recorded by a probe such as ``calls(...)``), returns ``None``
+when the answer is right, and says "wrong" in one way only: ``raise WrongAnswer(message)``.
+A message never contains the expected answer.
+
+In a notebook::
 
     from course_utils.checks import ex02_00 as checks
-    ...
-    checks.task1.check()     # ✅ correct / ❌ not yet + hint / ✏️ not attempted yet
-    checks.task1.hint()      # 💡 the hint only
+    checks.task1.check()       # ✅ correct / ❌ not yet + first hint / ✏️ not attempted
+    checks.task1.hint()        # 💡 a nudge;  checks.task1.hint(2) says more
+    checks.task1.solution()    # 🔑 the answer, only when asked (the grader records it)
 
-A check reads the student's names from the notebook namespace (the globals of the code
-that calls ``check()``), never trains anything and never prints the expected answer.
-It shows one line of text and emits a ``application/vnd.course.check+json`` display
-``{exercise, task, title, status, message}`` that tools can read from the notebook.
-With ``COURSE_STRICT=1`` (set by the test suite) a check that does not pass raises
-:class:`~course_utils.errors.CheckFailed`, so a solution notebook that stops passing its
-checks fails CI.
-
-Judges are plain functions ``judge(**values) -> None | str``: ``None`` means right, a string
-is the student-facing reason why not. Inside a judge, :func:`as_array`,
-:func:`model_outputs` and :class:`WrongAnswer` turn bad input (None, wrong type or shape,
-an untrained model) into clear messages instead of tracebacks.
+A check shows one line and emits a ``application/vnd.course.check+json`` display
+``{exercise, task, title, status, message}``. With ``COURSE_STRICT=1`` (set by the test
+suite) a check that does not pass raises :class:`~course_utils.errors.CheckFailed`.
 """
 
 from __future__ import annotations
 
+import html
+import json
 import os
+import re
 import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Callable, Mapping
 
-import numpy as np
-
 from ..errors import CheckFailed
+from ..i18n import _
+from .export import Probe, Recorded, StudentCodeError, to_plain
 
 __all__ = [
-    "as_number",
     "MIMETYPE",
+    "SOLUTION_MIMETYPE",
     "STATUSES",
     "CheckResult",
+    "Exercise",
     "Task",
     "WrongAnswer",
-    "as_array",
-    "model_outputs",
+    "solution_blocks",
+    "task_answer_cells",
 ]
 
 #: Mimetype of the machine-readable display every check emits.
 MIMETYPE = "application/vnd.course.check+json"
+#: Mimetype of the display ``solution()`` emits (the grader records which tasks showed it).
+SOLUTION_MIMETYPE = "application/vnd.course.solution+json"
 #: The three possible outcomes of a check.
 STATUSES = ("passed", "wrong", "not_attempted")
 
 _ICONS = {"passed": "✅", "wrong": "❌", "not_attempted": "✏️"}
+_COLOURS = {"passed": "#1a7f37", "wrong": "#cf222e", "not_attempted": "#9a6700"}
+_CHECK_CALL = re.compile(r"\btask(\d+)\s*\.\s*check\s*\(")
+_BEGIN, _END = "### BEGIN SOLUTION", "### END SOLUTION"
 
 
 class WrongAnswer(Exception):
-    """Raised inside a judge (or by :func:`as_array` / :func:`model_outputs`) with a
-    student-facing message saying what is wrong with the answer (exercises, all lessons)."""
+    """Raised by a judge (or by the helpers of :mod:`.inputs`) with a student-facing message
+    saying what is wrong with the answer, never what the answer is (exercises, all lessons)."""
 
 
 @dataclass(frozen=True)
 class CheckResult:
-    """Outcome of one check (exercises).
-
-    ``status`` is ``"passed"``, ``"wrong"`` or ``"not_attempted"``; ``message`` is the
-    short reason (``"correct!"``, the judge's message, or which names to define);
-    ``text`` is the full line shown to the student.
-    """
+    """Outcome of one check: ``status`` (``passed``/``wrong``/``not_attempted``), the short
+    ``message``, the first-tier ``hint`` and ``text``, the line shown to the student."""
 
     exercise: str
     task: int
@@ -91,123 +106,198 @@ class CheckResult:
         if self.status == "passed":
             return f"{icon} {self.label}: {self.message}"
         if self.status == "not_attempted":
-            return f"{icon} {self.label}: not attempted yet — {self.message}"
-        line = f"{icon} {self.label}: not yet — {_sentence(self.message)}"
-        return f"{line} Hint: {self.hint}" if self.hint else line
+            return f"{icon} {self.label}: " + _("not attempted yet — {message}").format(message=self.message)
+        line = f"{icon} {self.label}: " + _("not yet — {message}").format(message=_sentence(self.message))
+        return line + " " + _("Hint: {hint}").format(hint=self.hint) if self.hint else line
 
     @property
     def payload(self) -> dict[str, Any]:
         """The ``application/vnd.course.check+json`` display data."""
-        return {
-            "exercise": self.exercise,
-            "task": self.task,
-            "title": self.title,
-            "status": self.status,
-            "message": self.message,
-        }
+        return {"exercise": self.exercise, "task": self.task, "title": self.title,
+                "status": self.status, "message": self.message}
+
+    @property
+    def html(self) -> str:
+        colour = _COLOURS[self.status]
+        return f'<div class="course-check course-check-{self.status}" style="color:{colour}">{html.escape(self.text)}</div>'
 
 
-class _Hint(str):
-    """A task's hint text that prints itself when called, so ``checks.task1.hint()`` works
-    while ``task.hint`` stays the plain text."""
+class Exercise:
+    """The tasks of one exercise, in the order they were declared (exercises 02_00 … 02_09)."""
 
-    label = ""
+    def __init__(self, number: str) -> None:
+        if not re.fullmatch(r"\d\d_\d\d", str(number)):
+            raise ValueError(f"Exercise number must look like '02_00', got {number!r}.")
+        self.number = str(number)
+        self.tasks: list[Task] = []
 
-    def __call__(self) -> None:
-        text = str(self) or "no hint for this task, sorry."
-        print(f"💡 {self.label} — hint: {text}" if self.label else f"💡 Hint: {text}")
+    def __repr__(self) -> str:
+        return f"<Exercise {self.number}: {len(self.tasks)} tasks>"
+
+    def task(self, title: str, *, names: tuple[str, ...] | str, hints: tuple[str, ...] | str,
+             probes: Mapping[str, Probe] | None = None, optional: tuple[str, ...] = ()) -> Callable:
+        """Decorator registering the next task; see the module docstring."""
+
+        def register(judge: Callable[..., None]) -> Task:
+            number = len(self.tasks) + 1
+            if getattr(judge, "__name__", "") != f"task{number}":
+                raise TypeError(f"Exercise {self.number}: the judge of task {number} must be a function named "
+                                f"task{number}, not {getattr(judge, '__name__', judge)!r} (tasks number in order).")
+            task = Task(self, number, title, _names(names, self.number, number), judge,
+                        (hints,) if isinstance(hints, str) else tuple(hints), dict(probes or {}), tuple(optional))
+            self.tasks.append(task)
+            return task
+
+        return register
+
+    def evaluate(self, namespace: Mapping[str, Any]) -> list[CheckResult]:
+        """Every task's result on ``namespace`` (used by tests and tools)."""
+        return [task.evaluate(namespace) for task in self.tasks]
 
 
-@dataclass(frozen=True)
+def _names(names: tuple[str, ...] | str, exercise: str, number: int) -> tuple[str, ...]:
+    names = (names,) if isinstance(names, str) else tuple(names)
+    if not names or not all(isinstance(n, str) and n.isidentifier() for n in names):
+        raise ValueError(f"Task {number} of exercise {exercise}: names must be variable names, got {names!r}.")
+    return names
+
+
+@dataclass(frozen=True, eq=False)
 class Task:
-    """One exercise question with an instant check (exercises 02_00 … 02_09).
+    """One exercise question with an instant check, tiered hints and a solution on request."""
 
-    ``names`` are the variables the student defines; ``judge(**values)`` gets them as
-    keyword arguments and returns ``None`` when the answer is right, otherwise a
-    student-facing message that never contains the expected answer.
-    """
-
-    exercise: str
+    exercise: Exercise = field(repr=False)
     number: int
     title: str
     names: tuple[str, ...]
-    judge: Callable[..., str | None] = field(repr=False)
-    hint: str = ""
-
-    def __post_init__(self) -> None:
-        names = (self.names,) if isinstance(self.names, str) else tuple(self.names)
-        if not names or not all(isinstance(n, str) and n.isidentifier() for n in names):
-            raise ValueError(
-                f"Task {self.number} of exercise {self.exercise}: names must be a non-empty "
-                f"tuple of variable names, got {self.names!r}."
-            )
-        if not callable(self.judge):
-            raise TypeError(f"Task {self.number} of exercise {self.exercise}: judge must be a function.")
-        object.__setattr__(self, "names", names)
-        hint = _Hint(self.hint if isinstance(self.hint, str) else "")
-        hint.label = _label(self.number, self.title)
-        object.__setattr__(self, "hint", hint)  # task.hint is the text; task.hint() prints it
+    judge: Callable[..., None] = field(repr=False)
+    hints: tuple[str, ...] = ()
+    probes: dict[str, Probe] = field(default_factory=dict, repr=False)
+    optional: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
         return _label(self.number, self.title)
 
-    def evaluate(self, namespace: Mapping[str, Any]) -> CheckResult:
-        """Judge the names found in ``namespace``; never raises for a student's answer.
+    @property
+    def first_hint(self) -> str:
+        """The first-tier hint (a nudge; never the answer's code), translated."""
+        return _(self.hints[0]) if self.hints else ""
 
-        A missing name, or a function that still raises ``NotImplementedError`` (its body
-        is the exercise's blank), is ``not_attempted``.
-        """
-        listed = ", ".join(f"`{name}`" for name in self.names)
-        not_attempted = f"define {listed} in the cell above (replace the `raise NotImplementedError`)"
-        if any(name not in namespace for name in self.names):
-            return self._result("not_attempted", not_attempted)
-        values = {name: namespace[name] for name in self.names}
+    # ------------------------------------------------------------------ judging
+
+    def collect(self, namespace: Mapping[str, Any]) -> dict[str, Any] | CheckResult:
+        """The exported values of the task's names, or the result when they cannot be judged
+        (a name undefined: *not attempted*; ``None``: *wrong*). Runs the task's probes, so
+        this is the only step that runs the student's code."""
+        missing = [n for n in self.names if n not in namespace]
+        if missing:
+            return self._result("not_attempted", self._define_message())
+        nones = [n for n in self.names if namespace[n] is None and n not in self.optional]
+        if nones:
+            return self._result("wrong", _("`{name}` is None — did you forget to assign it (or to `return` it)?")
+                                .format(name=nones[0]))
+        values: dict[str, Any] = {}
+        for name in self.names:
+            probe = self.probes.get(name)
+            try:
+                values[name] = probe(namespace[name], namespace) if probe else to_plain(namespace[name])
+                if isinstance(values[name], Recorded):
+                    values[name].name = name          # messages name the student's variable
+            except NotImplementedError:
+                return self._result("not_attempted", self._define_message())
+            except WrongAnswer as exc:
+                return self._result("wrong", str(exc))
+            except Exception as exc:  # noqa: BLE001 - the student's code raised inside a probe
+                return self._result("wrong", _("running `{name}` raised {error}").format(
+                    name=name, error=_describe(exc)))
+        return values
+
+    def judge_values(self, values: Mapping[str, Any]) -> CheckResult:
+        """Judge exported values (from :meth:`collect`, or loaded back by the grader)."""
         try:
-            verdict = self.judge(**values)
-        except NotImplementedError:
-            # a function whose body is still the exercise's blank
-            return self._result("not_attempted", not_attempted)
+            verdict = self.judge(**{name: values[name] for name in self.names})
+        except NotImplementedError:      # a recorded function whose body is still the blank
+            return self._result("not_attempted", self._define_message())
         except WrongAnswer as exc:
-            return self._result("wrong", str(exc) or "that is not the expected answer")
-        except AssertionError:
-            # e.g. np.testing.assert_allclose inside a judge: its message would print the
-            # expected array, so only the verdict is kept.
-            return self._result("wrong", "that is not the expected answer")
-        except Exception as exc:  # a student's odd value must never show a traceback
-            return self._result("wrong", f"could not check your answer: {_describe(exc)}")
-        if verdict is None:
-            return self._result("passed", "correct!")
-        if isinstance(verdict, str):
-            return self._result("wrong", verdict or "that is not the expected answer")
-        return self._result(
-            "wrong",
-            f"could not check your answer: the check returned {type(verdict).__name__} "
-            "instead of None or a message (a bug in the check: please tell the instructor)",
-        )
+            return self._result("wrong", str(exc) or _("that is not the expected answer"))
+        except StudentCodeError as exc:
+            return self._result("wrong", _("{call} raised {type}: {message}").format(
+                call=exc.call, type=exc.type_name, message=exc.message) if exc.message else
+                _("{call} raised {type}").format(call=exc.call, type=exc.type_name))
+        except Exception as exc:  # noqa: BLE001 - a student's odd value must never show a traceback
+            return self._result("wrong", _("could not check your answer: {error}").format(error=_describe(exc)))
+        if verdict is not None:
+            return self._result("wrong", _(
+                "could not check your answer: the check returned {type} instead of None "
+                "(a bug in the check: please tell the instructor)").format(type=type(verdict).__name__))
+        return self._result("passed", _("correct!"))
+
+    def evaluate(self, namespace: Mapping[str, Any]) -> CheckResult:
+        """Collect and judge the names found in ``namespace``; never raises for an answer."""
+        values = self.collect(namespace)
+        return values if isinstance(values, CheckResult) else self.judge_values(values)
+
+    # ------------------------------------------------------------------ what the student calls
 
     def check(self, namespace: Mapping[str, Any] | None = None) -> None:
-        """Check the caller's variables, show the result; raise CheckFailed if COURSE_STRICT=1.
-
-        ``namespace`` defaults to the globals of the code that calls ``check()`` (the
-        notebook's namespace in Jupyter). Use :meth:`evaluate` to get the result as a value.
-        """
+        """Check the caller's variables and show the result (raise CheckFailed if COURSE_STRICT=1)."""
         if namespace is None:
             namespace = sys._getframe(1).f_globals
         result = self.evaluate(namespace)
-        _show(result)
+        _display(result.text, {MIMETYPE: result.payload, "text/html": result.html})
         if not result.passed and os.environ.get("COURSE_STRICT") == "1":
-            raise CheckFailed(
-                f"{result.text}\n(exercise {self.exercise}: raised because COURSE_STRICT=1; "
-                "unset it to only print the check.)"
-            )
+            raise CheckFailed(f"{result.text}\n(exercise {self.exercise.number}: raised because COURSE_STRICT=1; "
+                              "unset it to only print the check.)")
+
+    def hint(self, level: int = 1) -> None:
+        """Show hint number ``level`` (1 = a nudge; higher levels say more)."""
+        if not self.hints:
+            print("💡 " + _("{label}: no hint for this task, sorry.").format(label=self.label))
+            return
+        try:
+            level = int(level)
+        except (TypeError, ValueError):
+            level = 1
+        level = min(max(level, 1), len(self.hints))
+        text = _("{label} — hint {level} of {total}: {hint}").format(
+            label=self.label, level=level, total=len(self.hints), hint=_(self.hints[level - 1]))
+        if level < len(self.hints):
+            more = _("More: checks.task{n}.hint({next})").format(n=self.number, next=level + 1)
+        else:
+            more = _("That was the last hint; checks.task{n}.solution() shows the answer.").format(n=self.number)
+        print(f"💡 {text}\n   {more}")
+
+    def solution(self) -> None:
+        """Show the solution code of this task (the grader records that it was shown)."""
+        try:
+            blocks = solution_blocks(self.exercise.number, self.number)
+        except LookupError as exc:
+            print("🔑 " + str(exc))
+            return
+        text = "🔑 " + _("{label} — a solution:").format(label=self.label) + "\n\n" + "\n\n".join(blocks)
+        _display(text, {SOLUTION_MIMETYPE: {"exercise": self.exercise.number, "task": self.number}})
+
+    # ------------------------------------------------------------------ helpers
+
+    def _define_message(self) -> str:
+        listed = ", ".join(f"`{name}`" for name in self.names)
+        return _("define {names} in the cell above (replace the `raise NotImplementedError`)").format(names=listed)
 
     def _result(self, status: str, message: str) -> CheckResult:
-        return CheckResult(self.exercise, self.number, status, message, str(self.hint), self.title)
+        return CheckResult(self.exercise.number, self.number, status, message, self.first_hint, _(self.title))
+
+
+def transitional_judge(judge: Callable[..., str | None], **values: Any) -> None:
+    """TRANSITIONAL: run a judge written in the old style (returns a message when wrong) and
+    raise :class:`WrongAnswer` with it. Removed once every exercise module raises directly."""
+    message = judge(**values)
+    if message is not None:
+        raise WrongAnswer(message)
 
 
 def _label(number: int, title: str) -> str:
-    return f"Task {number} ({title})" if title else f"Task {number}"
+    return _("Task {n} ({title})").format(n=number, title=title) if title else _("Task {n}").format(n=number)
 
 
 def _sentence(message: str) -> str:
@@ -216,157 +306,84 @@ def _sentence(message: str) -> str:
 
 
 def _describe(exc: BaseException) -> str:
-    """``TypeError: first line of the message`` (shortened): never a traceback."""
     text = str(exc).strip().splitlines()
-    first = text[0].strip() if text else ""
-    if len(first) > 160:
-        first = first[:157] + "..."
+    first = text[0].strip()[:160] if text else ""
     return f"{type(exc).__name__}: {first}" if first else type(exc).__name__
 
 
-def _show(result: CheckResult) -> None:
-    """Display the text plus the JSON payload in IPython, else print the text."""
+def _display(text: str, data: dict[str, Any]) -> None:
+    """Show ``text`` (plus ``data`` mimetypes in IPython), else print it."""
     ipython = sys.modules.get("IPython")
     shell = ipython.get_ipython() if ipython is not None else None
     if shell is None:
-        print(result.text)
+        print(text)
         return
     from IPython.display import display
 
-    display({"text/plain": result.text, MIMETYPE: result.payload}, raw=True)
+    display({"text/plain": text, **data}, raw=True)
 
 
-# --------------------------------------------------------------------------- judge helpers
+# --------------------------------------------------------------------------- solutions
 
 
-def _shape_text(shape: tuple) -> str:
-    parts = ["any" if s is None else str(s) for s in shape]
-    return "(" + parts[0] + ",)" if len(parts) == 1 else "(" + ", ".join(parts) + ")"
+def task_answer_cells(cells: list[Mapping[str, Any]]) -> dict[int, list[int]]:
+    """Map task number → indices of the code cells that answer it: the code cells after the
+    previous check cell and before the cell calling ``taskN.check()`` (grader, ``solution()``)."""
+    mapping: dict[int, list[int]] = {}
+    pending: list[int] = []
+    for index, cell in enumerate(cells):
+        if cell.get("cell_type") != "code":
+            continue
+        source = cell.get("source", "")
+        source = "".join(source) if isinstance(source, list) else source
+        numbers = [int(n) for n in _CHECK_CALL.findall(source)]
+        if numbers:
+            for n in numbers:
+                mapping.setdefault(n, []).extend(pending)
+            pending = []
+        else:
+            pending.append(index)
+    return mapping
 
 
-def as_number(value: Any, name: str = "x", *, what: str = "", many: str = "", finite: bool = True) -> float:
-    """``value`` as one float: a Python or NumPy number, a one-element array or a TF scalar.
-
-    Raises :class:`WrongAnswer` for None, text, booleans, containers of several values
-    (``many`` says what to do then, e.g. "take the max") and, with ``finite``, NaN or ±inf.
-    ``what`` describes the number in messages ("a fraction from 0 to 1"). All exercises.
-    """
-    kind = f"one number ({what})" if what else "one number"
-    if value is None:
-        raise WrongAnswer(f"`{name}` is None — did you forget to assign it?")
-    if isinstance(value, (bool, np.bool_, str, bytes, dict, set)):
-        raise WrongAnswer(f"`{name}` should be {kind}, yours is a {type(value).__name__}")
-    try:
-        array = np.asarray(value.numpy() if hasattr(value, "numpy") else value, dtype="float64")
-    except (TypeError, ValueError):
-        raise WrongAnswer(f"`{name}` should be {kind}, yours is a {type(value).__name__}") from None
-    if array.size != 1:
-        raise WrongAnswer(f"`{name}` should be {kind}, yours holds {array.size} values" + (f": {many}" if many else ""))
-    number = float(array.reshape(()))
-    if finite and not np.isfinite(number):
-        raise WrongAnswer(f"`{name}` should be a finite number, yours is NaN or infinite ({number})")
-    return number
+def _solution_candidates(exercise: str) -> list[Path]:
+    package = Path(__file__).resolve().parents[1]
+    roots = [Path(os.environ["COURSE_ROOT"])] if os.environ.get("COURSE_ROOT") else []
+    roots += [package.parent, package / "_course"]
+    return [root / "solutions" for root in roots]
 
 
-def as_array(
-    value: Any,
-    shape: tuple[int | None, ...] | None = None,
-    name: str = "x",
-    dtype: Any = float,
-    *,
-    finite: bool = True,
-) -> np.ndarray:
-    """Turn a student's value into a NumPy array or raise :class:`WrongAnswer` saying why not.
-
-    ``shape`` may use ``None`` for "any size". Strings, None, ragged lists, non-numbers and
-    (with ``finite=True``) NaN/infinity are refused with a message naming ``name``.
-    Used by the checks of every exercise (first in 02_00).
-    """
-    if value is None:
-        raise WrongAnswer(f"`{name}` is None — did you forget to assign it?")
-    if isinstance(value, (str, bytes)):
-        raise WrongAnswer(f"`{name}` should be numbers (a list or NumPy array), yours is a {type(value).__name__}")
-    try:
-        array = np.asarray(value, dtype=dtype) if dtype is not None else np.asarray(value)
-    except (TypeError, ValueError):
-        raise WrongAnswer(
-            f"`{name}` should be numbers (a list or NumPy array of the same length rows), "
-            f"yours is a {type(value).__name__} that cannot be read as numbers"
-        ) from None
-    if array.dtype.kind not in "biuf":
-        raise WrongAnswer(f"`{name}` should be numbers, yours holds {array.dtype} values")
-    if shape is not None:
-        shape = tuple(shape)
-        fits = array.ndim == len(shape) and all(s is None or s == a for s, a in zip(shape, array.shape))
-        if not fits:
-            raise WrongAnswer(f"`{name}` should have shape {_shape_text(shape)}, yours has {_shape_text(array.shape)}")
-    if finite and array.dtype.kind == "f" and not np.all(np.isfinite(array)):
-        raise WrongAnswer(f"`{name}` contains NaN or infinity — check the computation that produced it")
-    return array
+def solution_blocks(exercise: str, task: int) -> list[str]:
+    """The ``### BEGIN/END SOLUTION`` blocks that answer ``task`` in the solution notebook of
+    ``exercise`` (the code students see with ``solution()``). Raises LookupError saying why not."""
+    for folder in _solution_candidates(exercise):
+        matches = sorted(folder.glob(f"{exercise}_*.ipynb")) if folder.is_dir() else []
+        if matches:
+            cells = json.loads(matches[0].read_text(encoding="utf-8"))["cells"]
+            break
+    else:
+        raise LookupError(_("the solution notebook of exercise {exercise} is not installed here; it is in "
+                            "the course repository's solutions/ folder.").format(exercise=exercise))
+    blocks: list[str] = []
+    for index in task_answer_cells(cells).get(task, []):
+        source = cells[index].get("source", "")
+        lines = ("".join(source) if isinstance(source, list) else source).split("\n")
+        inside: list[str] | None = None
+        for line in lines:
+            if line.strip() == _BEGIN:
+                inside = []
+            elif line.strip() == _END and inside is not None:
+                blocks.append(_dedent("\n".join(inside)))
+                inside = None
+            elif inside is not None:
+                inside.append(line)
+    if not blocks:
+        raise LookupError(_("exercise {exercise} has no solution block for task {task}.").format(
+            exercise=exercise, task=task))
+    return blocks
 
 
-def _keras_model_class() -> type | None:
-    keras = sys.modules.get("keras")
-    return getattr(keras, "Layer", None) if keras is not None else None
+def _dedent(text: str) -> str:
+    import textwrap
 
-
-def model_outputs(model: Any, x: Any, *, name: str = "model") -> np.ndarray:
-    """Call a Keras model (``training=False``) or a plain function on ``x``; return a NumPy array.
-
-    Fast (no ``predict``, no tracing). Raises :class:`WrongAnswer` with a clear message when
-    ``model`` is None, not a model or function, not built yet, does not accept inputs of
-    ``x``'s shape, or gives NaN outputs. Used by the checks from exercise 02_01 on.
-    """
-    if model is None:
-        raise WrongAnswer(f"`{name}` is None — did you forget to assign it?")
-    x = np.asarray(x, dtype="float32")
-    layer_class = _keras_model_class()
-    is_keras = layer_class is not None and isinstance(model, layer_class)
-    if not is_keras and (not callable(model) or isinstance(model, type)):
-        raise WrongAnswer(f"`{name}` should be a Keras model (or a function), yours is a {type(model).__name__}")
-    if is_keras:
-        if not getattr(model, "built", True):
-            raise WrongAnswer(
-                f"`{name}` has not been built yet: give it an input, e.g. start with "
-                "`keras.Input((2,))`, then compile and train it before checking"
-            )
-        expected = _expected_input_shape(model)
-        if expected is not None and (
-            len(expected) != x.ndim or any(e is not None and e != a for e, a in zip(expected[1:], x.shape[1:]))
-        ):
-            raise WrongAnswer(
-                f"`{name}` expects inputs of shape {tuple(expected)} but the check feeds "
-                f"{tuple(x.shape)}: check its input layer (e.g. `keras.Input(({x.shape[-1]},))`)"
-            )
-    try:
-        out = model(x, training=False) if is_keras else model(x)
-    except WrongAnswer:
-        raise
-    except Exception as exc:
-        raise WrongAnswer(f"calling `{name}` on inputs of shape {_shape_text(x.shape)} failed: {_describe(exc)}") from None
-    if isinstance(out, (list, tuple)) and len(out) == 1:
-        out = out[0]
-    try:
-        array = np.asarray(out.numpy() if hasattr(out, "numpy") else out, dtype=float)
-    except (TypeError, ValueError):
-        raise WrongAnswer(f"`{name}` should return numbers, it returned a {type(out).__name__}") from None
-    if not np.all(np.isfinite(array)):
-        raise WrongAnswer(
-            f"`{name}` gives NaN or infinite outputs: training diverged (try a smaller learning rate) "
-            "or the weights were never set"
-        )
-    return array
-
-
-def _expected_input_shape(model: Any) -> tuple | None:
-    try:
-        inputs = model.inputs
-    except (AttributeError, ValueError):
-        return None
-    if not inputs or len(inputs) != 1:
-        return None
-    try:
-        shape = tuple(None if d is None else int(d) for d in inputs[0].shape)
-    except (TypeError, ValueError):
-        return None
-    return shape or None
+    return textwrap.dedent(text).strip("\n")

@@ -21,11 +21,13 @@ from typing import Any
 
 import numpy as np
 
-from .core import Task, WrongAnswer, as_array, as_number, model_outputs
+from .core import Exercise, WrongAnswer, transitional_judge
+from .inputs import as_array, as_number, model_outputs
+from .export import live
 
-__all__ = ["EXERCISE", "TASKS", "INPUTS", "TRUTH_TABLES", "perceptron", "task1", "task2", "task3", "task4"]
+__all__ = ["exercise", "INPUTS", "TRUTH_TABLES", "perceptron", "task1", "task2", "task3", "task4"]
 
-EXERCISE = "02_00"
+exercise = Exercise("02_00")
 
 #: The four inputs of a two-input gate, in the slides' order.
 INPUTS = ((0, 0), (0, 1), (1, 0), (1, 1))
@@ -222,27 +224,31 @@ def _judge_task4(xor_neuron: Any, xor_neuron_accuracy: Any) -> str | None:
     return None
 
 
-task1 = Task(
-    exercise=EXERCISE, number=1, title="NAND weights", names=("nand_w", "nand_b"), judge=_judge_task1,
-    hint="NAND is 'not AND': take the AND perceptron's weights and bias and flip every sign, so that "
-         "Σ = w·x + b is positive except when both inputs are 1.",
-)
-task2 = Task(
-    exercise=EXERCISE, number=2, title="OR weights", names=("or_w", "or_b"), judge=_judge_task2,
-    hint="Keep the AND weights (2, 2) and lower the threshold: choose b so that one input of 1 already makes "
-         "Σ positive, while (0, 0) gives Σ ≤ 0.",
-)
-task3 = Task(
-    exercise=EXERCISE, number=3, title="XOR from perceptrons", names=("xor_gate",), judge=_judge_task3,
-    hint="s1 = perceptron((x1, x2), nand_w, nand_b) and s2 = perceptron((x1, x2), or_w, or_b), then return "
-         "the AND perceptron applied to (s1, s2).",
-)
-task4 = Task(
-    exercise=EXERCISE, number=4, title="one neuron on XOR", names=("xor_neuron", "xor_neuron_accuracy"),
-    judge=_judge_task4,
-    hint="keras.Sequential([keras.Input((2,)), keras.layers.Dense(1, activation='sigmoid')]); compile with "
-         "SGD(learning_rate=0.5) and 'binary_crossentropy'; fit_fast(...); then "
-         "float(np.mean((np.asarray(xor_neuron(X_xor)) > 0.5) == (y_xor > 0.5))).",
-)
+@exercise.task("NAND weights", names=("nand_w", "nand_b"),
+               hints=("NAND is 'not AND': take the AND perceptron's weights and bias and flip every sign, so that "
+         "Σ = w·x + b is positive except when both inputs are 1.",))
+def task1(nand_w, nand_b):
+    transitional_judge(_judge_task1, nand_w=nand_w, nand_b=nand_b)
 
-TASKS = [task1, task2, task3, task4]
+
+@exercise.task("OR weights", names=("or_w", "or_b"),
+               hints=("Keep the AND weights (2, 2) and lower the threshold: choose b so that one input of 1 already makes "
+         "Σ positive, while (0, 0) gives Σ ≤ 0.",))
+def task2(or_w, or_b):
+    transitional_judge(_judge_task2, or_w=or_w, or_b=or_b)
+
+
+@exercise.task("XOR from perceptrons", names=("xor_gate",), probes={"xor_gate": live},
+               hints=("s1 = perceptron((x1, x2), nand_w, nand_b) and s2 = perceptron((x1, x2), or_w, or_b), then return "
+         "the AND perceptron applied to (s1, s2).",))
+def task3(xor_gate):
+    transitional_judge(_judge_task3, xor_gate=xor_gate)
+
+
+@exercise.task("one neuron on XOR", names=("xor_neuron", "xor_neuron_accuracy"),
+               hints=("keras.Sequential([keras.Input((2,)), keras.layers.Dense(1, activation='sigmoid')]); compile with "
+         "SGD(learning_rate=0.5) and 'binary_crossentropy'; fit_fast(...); then "
+         "float(np.mean((np.asarray(xor_neuron(X_xor)) > 0.5) == (y_xor > 0.5))).",))
+def task4(xor_neuron, xor_neuron_accuracy):
+    transitional_judge(_judge_task4, xor_neuron=xor_neuron, xor_neuron_accuracy=xor_neuron_accuracy)
+

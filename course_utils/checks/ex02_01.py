@@ -22,11 +22,13 @@ from typing import Any
 import numpy as np
 
 from ..lesson.xor import XOR_X, XOR_Y
-from .core import Task, WrongAnswer, model_outputs
+from .core import Exercise, WrongAnswer, transitional_judge
+from .inputs import model_outputs
+from .export import live
 
-__all__ = ["EXERCISE", "TASKS", "UNITS", "task1", "task2", "task3", "task4"]
+__all__ = ["exercise", "UNITS", "task1", "task2", "task3", "task4"]
 
-EXERCISE = "02_01"
+exercise = Exercise("02_01")
 
 #: Units of the Dense layers of the slides' net, input → output (the task statement).
 UNITS = (4, 5, 1)
@@ -189,26 +191,30 @@ def _judge_task4(dense_params: Any, n_params: Any) -> str | None:
     return None
 
 
-task1 = Task(
-    exercise=EXERCISE, number=1, title="Sequential 2-4-5-1 net", names=("seq_model",), judge=_judge_task1,
-    hint="keras.Sequential([keras.Input((2,)), keras.layers.Dense(4, activation='sigmoid'), "
-         "keras.layers.Dense(5, activation='sigmoid'), keras.layers.Dense(1, activation='sigmoid')])",
-)
-task2 = Task(
-    exercise=EXERCISE, number=2, title="Functional 2-4-5-1 net", names=("func_model",), judge=_judge_task2,
-    hint="inputs = keras.Input(shape=(2,)); h = keras.layers.Dense(4, activation='sigmoid')(inputs); the same "
-         "for 5 units on h, then 1 unit; func_model = keras.Model(inputs=inputs, outputs=outputs).",
-)
-task3 = Task(
-    exercise=EXERCISE, number=3, title="train it to 100 %", names=("func_model",), judge=_judge_task3,
-    hint="func_model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.5), loss='binary_crossentropy', "
-         "metrics=['binary_accuracy']), then fit_fast(func_model, x_data, y_data, epochs=XOR_EPOCHS, batch_size=4).",
-)
-task4 = Task(
-    exercise=EXERCISE, number=4, title="parameters by formula", names=("dense_params", "n_params"),
-    judge=_judge_task4,
-    hint="Each of the n_out units has one weight per input plus one bias. Sum dense_params over the layers "
-         "2 → 4, 4 → 5 and 5 → 1.",
-)
+@exercise.task("Sequential 2-4-5-1 net", names=("seq_model",),
+               hints=("keras.Sequential([keras.Input((2,)), keras.layers.Dense(4, activation='sigmoid'), "
+         "keras.layers.Dense(5, activation='sigmoid'), keras.layers.Dense(1, activation='sigmoid')])",))
+def task1(seq_model):
+    transitional_judge(_judge_task1, seq_model=seq_model)
 
-TASKS = [task1, task2, task3, task4]
+
+@exercise.task("Functional 2-4-5-1 net", names=("func_model",),
+               hints=("inputs = keras.Input(shape=(2,)); h = keras.layers.Dense(4, activation='sigmoid')(inputs); the same "
+         "for 5 units on h, then 1 unit; func_model = keras.Model(inputs=inputs, outputs=outputs).",))
+def task2(func_model):
+    transitional_judge(_judge_task2, func_model=func_model)
+
+
+@exercise.task("train it to 100 %", names=("func_model",),
+               hints=("func_model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.5), loss='binary_crossentropy', "
+         "metrics=['binary_accuracy']), then fit_fast(func_model, x_data, y_data, epochs=XOR_EPOCHS, batch_size=4).",))
+def task3(func_model):
+    transitional_judge(_judge_task3, func_model=func_model)
+
+
+@exercise.task("parameters by formula", names=("dense_params", "n_params"), probes={"dense_params": live},
+               hints=("Each of the n_out units has one weight per input plus one bias. Sum dense_params over the layers "
+         "2 → 4, 4 → 5 and 5 → 1.",))
+def task4(dense_params, n_params):
+    transitional_judge(_judge_task4, dense_params=dense_params, n_params=n_params)
+

@@ -28,14 +28,13 @@ import numpy as np
 
 from ..lesson.activations import cross_entropy_error, sigmoid, softmax
 from ..lesson.gradcheck import numerical_gradient, relative_error
-from .core import Task, WrongAnswer, as_number
+from .core import Exercise, WrongAnswer, transitional_judge
+from .inputs import as_number
+from .export import live
 
-__all__ = [
-    "EXERCISE", "TASKS", "PARAM_NAMES", "DIGITS_TEST_SIZE", "DIGITS_SEED", "MIN_TEST_ACCURACY",
-    "MAX_REL_ERROR", "forward", "digits_test_split", "task1", "task2", "task3",
-]
+__all__ = ["exercise", "PARAM_NAMES", "DIGITS_TEST_SIZE", "DIGITS_SEED", "MIN_TEST_ACCURACY", "MAX_REL_ERROR", "forward", "digits_test_split", "task1", "task2", "task3"]
 
-EXERCISE = "02_02"
+exercise = Exercise("02_02")
 
 PARAM_NAMES = ("W1", "b1", "W2", "b2")
 #: The notebook's split of the digits: ``train_test_split(X, y, test_size=0.25,
@@ -254,25 +253,26 @@ def _judge_task3(trained_params: Any) -> str | None:
             "learning rate, scale the pixels to [0, 1] (data / 16) as given, and use your working gradient")
 
 
-task1 = Task(
-    exercise=EXERCISE, number=1, title="backward pass of the two-layer net", names=("gradient",),
-    judge=_judge_task1,
-    hint="Go backwards through the forward pass: affine 2 gives grads['W2'] = z1ᵀ·dy and grads['b2'] = Σ dy over "
+@exercise.task("backward pass of the two-layer net", names=("gradient",), probes={"gradient": live},
+               hints=("Go backwards through the forward pass: affine 2 gives grads['W2'] = z1ᵀ·dy and grads['b2'] = Σ dy over "
          "the batch (axis=0); dz1 = dy·W2ᵀ; the sigmoid gives da1 = dz1 · σ'(a1) with sigmoid_grad; affine 1 gives "
-         "grads['W1'] = xᵀ·da1 and grads['b1'] = Σ da1.",
-)
-task2 = Task(
-    exercise=EXERCISE, number=2, title="numerical gradient check",
-    names=("gradient", "params_small", "x_small", "t_small", "max_rel_error"), judge=_judge_task2,
-    hint="grads = gradient(params_small, x_small, t_small); for each key: numerical = numerical_gradient(lambda _: "
-         "loss(params_small, x_small, t_small), params_small[key]); relative_error(grads[key], numerical); take "
-         "the max.",
-)
-task3 = Task(
-    exercise=EXERCISE, number=3, title="train on the digits", names=("trained_params",), judge=_judge_task3,
-    hint="Start from init_params(64, 50, 10); repeat: take a random mini-batch of 100 training rows, "
-         "grads = gradient(params, x_batch, t_batch), params[key] -= learning_rate * grads[key] for every key "
-         "(learning_rate 0.5, about 1000 steps).",
-)
+         "grads['W1'] = xᵀ·da1 and grads['b1'] = Σ da1.",))
+def task1(gradient):
+    transitional_judge(_judge_task1, gradient=gradient)
 
-TASKS = [task1, task2, task3]
+
+@exercise.task("numerical gradient check", names=("gradient", "params_small", "x_small", "t_small", "max_rel_error"), probes={"gradient": live},
+               hints=("grads = gradient(params_small, x_small, t_small); for each key: numerical = numerical_gradient(lambda _: "
+         "loss(params_small, x_small, t_small), params_small[key]); relative_error(grads[key], numerical); take "
+         "the max.",))
+def task2(gradient, params_small, x_small, t_small, max_rel_error):
+    transitional_judge(_judge_task2, gradient=gradient, params_small=params_small, x_small=x_small, t_small=t_small, max_rel_error=max_rel_error)
+
+
+@exercise.task("train on the digits", names=("trained_params",),
+               hints=("Start from init_params(64, 50, 10); repeat: take a random mini-batch of 100 training rows, "
+         "grads = gradient(params, x_batch, t_batch), params[key] -= learning_rate * grads[key] for every key "
+         "(learning_rate 0.5, about 1000 steps).",))
+def task3(trained_params):
+    transitional_judge(_judge_task3, trained_params=trained_params)
+

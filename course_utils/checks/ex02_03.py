@@ -12,17 +12,18 @@ Nothing here imports TensorFlow: a Keras model is recognised through the already
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from .core import Task, WrongAnswer, as_number, model_outputs
+from .core import Exercise, WrongAnswer, transitional_judge
+from .data import boston_cached
+from .inputs import as_number, model_outputs
 
-__all__ = ["EXERCISE", "TASKS", "task1", "task2", "task3"]
+__all__ = ["exercise", "task1", "task2", "task3"]
 
-EXERCISE = "02_03"
+exercise = Exercise("02_03")
 
 #: raw_rmse may differ from the check's own computation by this fraction (float32, predict vs call).
 RMSE_RTOL = 0.01
@@ -31,18 +32,11 @@ RMSE_RTOL = 0.01
 TRAINED_FRACTION = 0.8
 
 
-@functools.lru_cache(maxsize=1)
-def _boston_cached() -> tuple[pd.DataFrame, pd.Series]:
-    from course_utils.lesson.datasets import DATASET_INFO, load_dataset
-
-    df = load_dataset("boston")
-    target = DATASET_INFO["boston"].target
-    return df.drop(columns=[target]).astype("float64"), df[target].astype("float64")
 
 
 def _features(X: Any) -> np.ndarray:
     """``X`` as a (506, 13) float array in file column order, or WrongAnswer."""
-    X_all, y_all = _boston_cached()
+    X_all, y_all = boston_cached()
     n, k = X_all.shape
     if X is None:
         raise WrongAnswer("`X` is None — did you forget to assign it?")
@@ -85,7 +79,7 @@ def _features(X: Any) -> np.ndarray:
 
 
 def _target(y: Any) -> np.ndarray:
-    _, y_all = _boston_cached()
+    _, y_all = boston_cached()
     if y is None:
         raise WrongAnswer("`y` is None — did you forget to assign it?")
     if isinstance(y, pd.DataFrame):
@@ -114,7 +108,7 @@ def _judge_task1(X: Any, y: Any) -> str | None:
 
 
 def _check_model(model: Any) -> None:
-    X_all, _ = _boston_cached()
+    X_all, _ = boston_cached()
     if model is None:
         raise WrongAnswer("`model` is None — did you forget to assign it?")
     if not hasattr(model, "layers") or not hasattr(model, "count_params"):
@@ -160,23 +154,23 @@ def _judge_task3(model: Any, X: Any, y: Any, raw_rmse: Any) -> str | None:
     return None
 
 
-task1 = Task(
-    exercise=EXERCISE, number=1, title="features and target",
-    names=("X", "y"), judge=_judge_task1,
-    hint="X = boston.drop(columns=['MEDV']) keeps the 13 features; y = boston['MEDV'] is the target.",
-)
-task2 = Task(
-    exercise=EXERCISE, number=2, title="a model with 13 inputs and 1 linear output",
-    names=("model",), judge=_judge_task2,
-    hint="keras.Input(shape=(13,)), a few Dense layers, then keras.layers.Dense(1) with no "
-         "activation; keras.Model(inputs, outputs).",
-)
-task3 = Task(
-    exercise=EXERCISE, number=3, title="train on raw features and report the RMSE",
-    names=("model", "X", "y", "raw_rmse"), judge=_judge_task3,
-    hint="Compile with loss='mse' and SGD, train with fit_fast(model, X, y, epochs=..., batch_size=...), "
-         "then pred = np.asarray(model(X.to_numpy('float32'), training=False)).ravel() and "
-         "raw_rmse = float(np.sqrt(np.mean((pred - y.to_numpy()) ** 2))).",
-)
+@exercise.task("features and target", names=("X", "y"),
+               hints=("X = boston.drop(columns=['MEDV']) keeps the 13 features; y = boston['MEDV'] is the target.",))
+def task1(X, y):
+    transitional_judge(_judge_task1, X=X, y=y)
 
-TASKS = [task1, task2, task3]
+
+@exercise.task("a model with 13 inputs and 1 linear output", names=("model",),
+               hints=("keras.Input(shape=(13,)), a few Dense layers, then keras.layers.Dense(1) with no "
+         "activation; keras.Model(inputs, outputs).",))
+def task2(model):
+    transitional_judge(_judge_task2, model=model)
+
+
+@exercise.task("train on raw features and report the RMSE", names=("model", "X", "y", "raw_rmse"),
+               hints=("Compile with loss='mse' and SGD, train with fit_fast(model, X, y, epochs=..., batch_size=...), "
+         "then pred = np.asarray(model(X.to_numpy('float32'), training=False)).ravel() and "
+         "raw_rmse = float(np.sqrt(np.mean((pred - y.to_numpy()) ** 2))).",))
+def task3(model, X, y, raw_rmse):
+    transitional_judge(_judge_task3, model=model, X=X, y=y, raw_rmse=raw_rmse)
+

@@ -14,177 +14,41 @@ The table helpers here (:func:`house_data`, :func:`as_table`, :func:`check_house
 
 from __future__ import annotations
 
-import functools
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from .core import Task, WrongAnswer
+from .core import Exercise, WrongAnswer, transitional_judge
+from .data import _close, _min_max, _standardize, as_table, check_house_rows, house_cached, judge_standardized
+from .export import live
 
-__all__ = ["EXERCISE", "TASKS", "task1", "task2", "task3",
-           "house_data", "as_table", "check_feature_rows", "check_house_rows", "judge_standardized"]
+__all__ = ["exercise", "task1", "task2", "task3"]
 
-EXERCISE = "02_04"
+exercise = Exercise("02_04")
 
 # Relative tolerance for comparing normalized tables: float32 arithmetic passes, while the
 # sample/population std mix-up (a factor sqrt(n/(n-1)), 0.17 % for 290 rows) does not.
-RTOL = 1e-4
-ATOL = 1e-6
 
 
 # --------------------------------------------------------------------------- shared helpers
 
-@functools.lru_cache(maxsize=1)
-def _house_cached() -> tuple[pd.DataFrame, pd.Series]:
-    from course_utils.lesson.datasets import DATASET_INFO, load_dataset
-
-    df = load_dataset("house_price")
-    target = DATASET_INFO["house_price"].target
-    return df.drop(columns=[target]).astype("float64"), df[target].astype("float64")
 
 
-def house_data() -> tuple[pd.DataFrame, pd.Series]:
-    """The house-price features and target as loaded by ``load_dataset`` (copies; 02_04, 02_05)."""
-    X, y = _house_cached()
-    return X.copy(), y.copy()
 
 
-def as_table(value: Any, like: pd.DataFrame, name: str) -> np.ndarray:
-    """The student's table ``value`` as a float array in the row/column order of ``like``.
-
-    A DataFrame must have ``like``'s columns (any order) and, when its index is not the
-    default one, ``like``'s rows; a NumPy array (or list) must have ``like``'s shape.
-    Raises :class:`WrongAnswer` saying what does not fit (lessons 02_04, 02_05).
-    """
-    if value is None:
-        raise WrongAnswer(f"`{name}` is None — did you forget to assign it (or to `return` it)?")
-    if isinstance(value, pd.Series):
-        raise WrongAnswer(f"`{name}` is a single column (a pandas Series); it should be a table "
-                          f"with the {like.shape[1]} columns of the input")
-    if isinstance(value, pd.DataFrame):
-        missing = [c for c in like.columns if c not in value.columns]
-        extra = [c for c in value.columns if c not in like.columns]
-        if missing or extra:
-            parts = []
-            if missing:
-                parts.append(f"missing column(s) {missing}")
-            if extra:
-                parts.append(f"unexpected column(s) {[str(c) for c in extra]}")
-            raise WrongAnswer(f"`{name}` does not have the input's columns: " + "; ".join(parts))
-        if len(value) != len(like):
-            raise WrongAnswer(f"`{name}` has {len(value)} rows, but the input has {len(like)}: "
-                              f"normalize every row, do not drop or add rows")
-        if not value.index.equals(like.index):
-            if set(value.index) == set(like.index):
-                value = value.loc[like.index]
-            else:
-                raise WrongAnswer(f"`{name}` does not hold the same rows as its input (the row labels, "
-                                  f"the index, differ): compute it from the input table itself, "
-                                  f"without resetting the index")
-        value = value[list(like.columns)]
-        try:
-            array = value.to_numpy(dtype="float64")
-        except (TypeError, ValueError):
-            raise WrongAnswer(f"`{name}` should hold numbers, but some of its cells are not numbers") from None
-    else:
-        if isinstance(value, (str, bytes, dict, set)) or np.isscalar(value):
-            raise WrongAnswer(f"`{name}` should be a table (DataFrame or 2-D array), yours is a "
-                              f"{type(value).__name__}")
-        try:
-            array = np.asarray(value, dtype="float64")
-        except (TypeError, ValueError):
-            raise WrongAnswer(f"`{name}` should be a table of numbers, yours is a {type(value).__name__} "
-                              f"that cannot be read as numbers") from None
-        if array.shape != like.shape:
-            raise WrongAnswer(f"`{name}` should have shape {like.shape} (the input's shape), "
-                              f"yours has {array.shape}")
-    if not np.all(np.isfinite(array)):
-        raise WrongAnswer(f"`{name}` contains NaN or infinity: check for a division by zero or "
-                          f"a missing statistic")
-    return array
 
 
-def _close(a: np.ndarray, b: np.ndarray) -> bool:
-    return a.shape == b.shape and bool(np.allclose(a, b, rtol=RTOL, atol=ATOL))
 
 
-def check_feature_rows(value: Any, name: str, *, X_all: pd.DataFrame, target: str, data: str,
-                       fix: str) -> pd.DataFrame:
-    """Check that ``value`` is a part of ``X_all`` (rows kept with their file index, the
-    target column ``target`` left out); return it as a float DataFrame. ``data`` names the
-    data set in messages ("house data"); ``fix`` says how to remake the part, e.g.
-    ``"run the split cell again"`` (lessons 02_04 to 02_07)."""
-    if value is None:
-        raise WrongAnswer(f"`{name}` is None: {fix}")
-    if not isinstance(value, pd.DataFrame):
-        raise WrongAnswer(f"`{name}` should be a DataFrame of {data} features (rows of the "
-                          f"{data}), yours is a {type(value).__name__}: {fix}")
-    cols = [str(c) for c in value.columns]
-    if target in cols:
-        raise WrongAnswer(f"`{name}` still holds the target column {target!r}: the features "
-                          f"must not contain the answer")
-    if set(cols) != set(X_all.columns) or len(cols) != X_all.shape[1]:
-        raise WrongAnswer(f"`{name}` should have the {X_all.shape[1]} feature columns of the {data} "
-                          f"(and not the target): {fix}")
-    if len(value) == 0:
-        raise WrongAnswer(f"`{name}` has no rows: {fix}")
-    if not value.index.isin(X_all.index).all() or value.index.has_duplicates:
-        raise WrongAnswer(f"`{name}` does not keep the {data}'s row labels (index): split the "
-                          f"DataFrame without resetting its index ({fix})")
-    try:
-        values = value[list(X_all.columns)].to_numpy(dtype="float64")
-    except (TypeError, ValueError):
-        raise WrongAnswer(f"`{name}` holds cells that are not numbers: {fix}") from None
-    if not np.allclose(values, X_all.loc[value.index].to_numpy(), rtol=1e-9, atol=1e-9):
-        if value.index.equals(pd.RangeIndex(len(value))):
-            raise WrongAnswer(f"`{name}` does not keep the {data}'s row labels (its index was "
-                              f"reset to 0, 1, 2, ...): split the DataFrame without resetting its "
-                              f"index ({fix})")
-        raise WrongAnswer(f"the values in `{name}` are not the {data}'s rows (were they "
-                          f"normalized or changed in place?): {fix}")
-    return value[list(X_all.columns)].astype("float64")
 
 
-def check_house_rows(value: Any, name: str, *, fix: str) -> pd.DataFrame:
-    """:func:`check_feature_rows` for the house-price features (lessons 02_04, 02_05)."""
-    X_all, y_all = _house_cached()
-    return check_feature_rows(value, name, X_all=X_all, target=str(y_all.name), data="house data", fix=fix)
 
 
-def _standardize(x: pd.DataFrame, mean: pd.Series, std: pd.Series) -> np.ndarray:
-    return ((x - mean) / std).to_numpy(dtype="float64")
 
 
-def _min_max(x: pd.DataFrame, lo: pd.Series, hi: pd.Series) -> np.ndarray:
-    return ((x - lo) / (hi - lo)).to_numpy(dtype="float64")
 
 
-def judge_standardized(X_train: pd.DataFrame, parts: dict[str, tuple[pd.DataFrame, Any]],
-                       all_rows: pd.DataFrame) -> str | None:
-    """Judge normalized tables ``parts = {answer name: (raw part, answer)}``: each answer must
-    be ``(raw - mean) / std`` with the mean and std (ddof=1, as in ``describe()``) of the
-    training rows ``X_train``. Names the usual mistakes (all-row statistics, the part's own
-    statistics, min-max, ddof=0) without giving the numbers (lessons 02_04, 02_05)."""
-    mean, std = X_train.mean(), X_train.std(ddof=1)
-    for name, (raw, answer) in parts.items():
-        got = as_table(answer, raw, name)
-        if _close(got, _standardize(raw, mean, std)):
-            continue
-        if _close(got, _standardize(raw, all_rows.mean(), all_rows.std(ddof=1))):
-            return (f"`{name}` was standardized with the statistics of ALL rows: the test and "
-                    f"validation rows leak into them. Use the mean and std of the training rows only")
-        if len(raw) > 1 and _close(got, _standardize(raw, raw.mean(), raw.std(ddof=1))):
-            return (f"`{name}` was standardized with its own rows' statistics; every part must use "
-                    f"the SAME statistics, those of the training rows")
-        if _close(got, _standardize(raw, mean, X_train.std(ddof=0))):
-            return (f"`{name}` divides by the population std (ddof=0); use the `std` column of "
-                    f"describe() (ddof=1), as the slides do")
-        if _close(got, _min_max(raw, X_train.min(), X_train.max())):
-            return f"`{name}` is min-max normalized; this task asks for standard normalization (x - mean) / std"
-        return (f"`{name}` is not (x - mean) / std with the training rows' mean and std: check "
-                f"which table's statistics you used and the order of the operations")
-    return None
 
 
 # --------------------------------------------------------------------------- tasks 1 and 2
@@ -262,27 +126,27 @@ def _judge_task3(X_train: Any, X_test: Any, X_train_std: Any, X_test_std: Any) -
     X_test = check_house_rows(X_test, "X_test", fix=fix)
     if X_train.index.isin(X_test.index).any():
         raise WrongAnswer(f"`X_train` and `X_test` share rows: {fix}")
-    X_all, _ = _house_cached()
+    X_all, _ = house_cached()
     return judge_standardized(X_train, {"X_train_std": (X_train, X_train_std),
                                         "X_test_std": (X_test, X_test_std)}, X_all)
 
 
-task1 = Task(
-    exercise=EXERCISE, number=1, title="min-max normalization",
-    names=("min_max_norm",), judge=_judge_task1,
-    hint="Inside the function use only `stats`: stats['min'] and stats['max'] hold one value per "
-         "column, and pandas lines them up with the columns of x. Return (x - min) / (max - min).",
-)
-task2 = Task(
-    exercise=EXERCISE, number=2, title="standard normalization",
-    names=("standard_norm",), judge=_judge_task2,
-    hint="Same shape as min_max_norm, with stats['mean'] and stats['std']: return (x - mean) / std.",
-)
-task3 = Task(
-    exercise=EXERCISE, number=3, title="standardize the house data with training statistics",
-    names=("X_train", "X_test", "X_train_std", "X_test_std"), judge=_judge_task3,
-    hint="Compute the statistics table from X_train only (describe_stats(X_train)), then call "
-         "standard_norm on X_train and on X_test with that SAME table.",
-)
+@exercise.task("min-max normalization", names=("min_max_norm",), probes={"min_max_norm": live},
+               hints=("Inside the function use only `stats`: stats['min'] and stats['max'] hold one value per "
+         "column, and pandas lines them up with the columns of x. Return (x - min) / (max - min).",))
+def task1(min_max_norm):
+    transitional_judge(_judge_task1, min_max_norm=min_max_norm)
 
-TASKS = [task1, task2, task3]
+
+@exercise.task("standard normalization", names=("standard_norm",), probes={"standard_norm": live},
+               hints=("Same shape as min_max_norm, with stats['mean'] and stats['std']: return (x - mean) / std.",))
+def task2(standard_norm):
+    transitional_judge(_judge_task2, standard_norm=standard_norm)
+
+
+@exercise.task("standardize the house data with training statistics", names=("X_train", "X_test", "X_train_std", "X_test_std"),
+               hints=("Compute the statistics table from X_train only (describe_stats(X_train)), then call "
+         "standard_norm on X_train and on X_test with that SAME table.",))
+def task3(X_train, X_test, X_train_std, X_test_std):
+    transitional_judge(_judge_task3, X_train=X_train, X_test=X_test, X_train_std=X_train_std, X_test_std=X_test_std)
+

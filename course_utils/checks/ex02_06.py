@@ -22,91 +22,33 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .core import Task, WrongAnswer, model_outputs
-from .ex02_03 import _boston_cached
-from .ex02_04 import check_feature_rows, judge_standardized
-from .ex02_05 import check_labels, judge_split, split_task
+from .core import Exercise, WrongAnswer, transitional_judge
+from .data import SPLIT_HINT, SPLIT_NAMES, SPLIT_TITLE, boston_cached, boston_labels, boston_rows, history_dict, judge_boston_split, judge_standardized
+from .inputs import model_outputs
 
-__all__ = ["EXERCISE", "TASKS", "task1", "task2", "task3", "MIN_EPOCHS", "LOSS_RTOL",
-           "boston_data", "history_dict"]
+__all__ = ["exercise", "task1", "task2", "task3", "LOSS_RTOL"]
 
-EXERCISE = "02_06"
+exercise = Exercise("02_06")
 
-#: A history must have at least this many epochs to show a learning curve.
-MIN_EPOCHS = 10
 #: The last val_loss and the check's own MSE of the model on the validation rows may differ by
 #: this fraction (float32 arithmetic; a changed or retrained model differs by far more).
 LOSS_RTOL = 1e-3
 
-_FIX = "make it again with train_val_test_split(X, y, ...) in task 1"
 _RETRAIN = "run the cell that builds, compiles and trains the model again"
-_MEDV_WORDS = {"one": "MEDV", "many": "MEDV values", "column": "MEDV"}  # the target in messages
 
 
-def boston_data() -> tuple[pd.DataFrame, pd.Series]:
-    """The Boston features and target ``MEDV`` as loaded by ``load_dataset`` (copies; 02_06)."""
-    X, y = _boston_cached()
-    return X.copy(), y.copy()
 
 
 # --------------------------------------------------------------------------- task 1 helpers
 
-def _boston_rows(value: Any, name: str) -> pd.DataFrame:
-    """:func:`~.ex02_04.check_feature_rows` for the Boston features (lessons 02_06, 02_07)."""
-    X_all, y_all = _boston_cached()
-    return check_feature_rows(value, name, X_all=X_all, target=str(y_all.name), data="Boston data", fix=_FIX)
 
 
-def _boston_labels(y: Any, X: pd.DataFrame, name: str, x_name: str) -> None:
-    """:func:`~.ex02_05.check_labels` for the Boston target MEDV (lessons 02_06, 02_07)."""
-    check_labels(y, X, name, x_name, y_all=_boston_cached()[1], **_MEDV_WORDS)
 
 
-def _judge_task1(X_train: Any, X_val: Any, X_test: Any, y_train: Any, y_val: Any, y_test: Any,
-                 split_seed: Any) -> str | None:
-    X_all, y_all = _boston_cached()
-    return judge_split(
-        (X_train, X_val, X_test), (y_train, y_val, y_test), split_seed, X_all=X_all, y_all=y_all,
-        check_rows=_boston_rows, label_words=_MEDV_WORDS,
-        ordered_message=("your parts keep the file order (no shuffling), but the Boston file is ordered by "
-                         "town: shuffle the rows with a seed (leave shuffle=True)"))
 
 
 # --------------------------------------------------------------------------- task 2 and 3 helpers
 
-def history_dict(history: Any, name: str = "history") -> dict[str, np.ndarray]:
-    """``loss`` and ``val_loss`` of a Keras History (or of its ``.history`` dict) as float
-    arrays of equal length >= :data:`MIN_EPOCHS`, or WrongAnswer saying what is wrong (02_06)."""
-    if history is None:
-        raise WrongAnswer(f"`{name}` is None — keep what training returns: "
-                          f"`{name} = fit_fast(...)` (or `model.fit(...)`)")
-    data = getattr(history, "history", history)
-    if not isinstance(data, dict):
-        raise WrongAnswer(f"`{name}` should be the History returned by fit_fast / model.fit (or its "
-                          f"`.history` dict), yours is a {type(history).__name__}")
-    if "loss" not in data:
-        raise WrongAnswer(f"`{name}` has no 'loss' entry: keep what training returns, "
-                          f"`{name} = fit_fast(...)`")
-    if "val_loss" not in data:
-        raise WrongAnswer(f"`{name}` has no 'val_loss': train with validation_data=(X_val_n, y_val) "
-                          f"so that Keras measures the validation loss after every epoch")
-    out = {}
-    for key in ("loss", "val_loss"):
-        try:
-            values = np.asarray(data[key], dtype="float64").reshape(-1)
-        except (TypeError, ValueError):
-            raise WrongAnswer(f"`{name}`['{key}'] should be a list of numbers, one per epoch") from None
-        if not np.all(np.isfinite(values)):
-            raise WrongAnswer(f"`{name}`['{key}'] contains NaN or infinity: training diverged "
-                              f"(standardize the inputs or use a smaller learning rate)")
-        out[key] = values
-    if len(out["loss"]) != len(out["val_loss"]):
-        raise WrongAnswer(f"`{name}` has {len(out['loss'])} training losses but "
-                          f"{len(out['val_loss'])} validation losses: keep one training run's History")
-    if len(out["loss"]) < MIN_EPOCHS:
-        raise WrongAnswer(f"`{name}` holds only {len(out['loss'])} epoch(s): train for at least "
-                          f"{MIN_EPOCHS} epochs to see how the two losses develop")
-    return out
 
 
 def _in_order(part_n: Any, raw: pd.DataFrame) -> np.ndarray:
@@ -128,13 +70,13 @@ def _close(a: float, b: float) -> bool:
 
 def _judge_task2(X_train: Any, X_val: Any, y_train: Any, y_val: Any, X_train_n: Any, X_val_n: Any,
                  model: Any, history: Any) -> str | None:
-    X_all, _ = _boston_cached()
-    X_train = _boston_rows(X_train, "X_train")
-    X_val = _boston_rows(X_val, "X_val")
+    X_all, _ = boston_cached()
+    X_train = boston_rows(X_train, "X_train")
+    X_val = boston_rows(X_val, "X_val")
     if len(X_train) >= len(X_all):
         raise WrongAnswer("`X_train` holds every row of the data: split the data first (task 1)")
-    _boston_labels(y_train, X_train, "y_train", "X_train")
-    _boston_labels(y_val, X_val, "y_val", "X_val")
+    boston_labels(y_train, X_train, "y_train", "X_train")
+    boston_labels(y_val, X_val, "y_val", "X_val")
     message = judge_standardized(X_train, {"X_train_n": (X_train, X_train_n),
                                            "X_val_n": (X_val, X_val_n)}, X_all)
     if message:
@@ -193,20 +135,23 @@ def _judge_task3(history: Any, best_epoch: Any) -> str | None:
     return "`best_epoch` is not the epoch with the lowest val_loss in `history`"
 
 
-task1 = split_task(EXERCISE, _judge_task1)
-task2 = Task(
-    exercise=EXERCISE, number=2, title="train with validation data",
-    names=("X_train", "X_val", "y_train", "y_val", "X_train_n", "X_val_n", "model", "history"),
-    judge=_judge_task2,
-    hint="norm = StandardNormalizer().fit(X_train); X_train_n = norm.transform(X_train); "
-         "X_val_n = norm.transform(X_val). Build and compile the model (loss='mse'), then "
-         "history = fit_fast(model, X_train_n, y_train, epochs=..., validation_data=(X_val_n, y_val)).",
-)
-task3 = Task(
-    exercise=EXERCISE, number=3, title="the epoch of the lowest validation loss",
-    names=("history", "best_epoch"), judge=_judge_task3,
-    hint="val = history.history['val_loss']; int(np.argmin(val)) is the 0-based position of the "
-         "smallest value, and epochs count from 1.",
-)
+@exercise.task(SPLIT_TITLE, names=SPLIT_NAMES, hints=(SPLIT_HINT,))
+def task1(X_train, X_val, X_test, y_train, y_val, y_test, split_seed):
+    transitional_judge(judge_boston_split, X_train=X_train, X_val=X_val, X_test=X_test, y_train=y_train,
+                       y_val=y_val, y_test=y_test, split_seed=split_seed)
 
-TASKS = [task1, task2, task3]
+
+@exercise.task("train with validation data", names=("X_train", "X_val", "y_train", "y_val", "X_train_n", "X_val_n", "model", "history"),
+               hints=("norm = StandardNormalizer().fit(X_train); X_train_n = norm.transform(X_train); "
+         "X_val_n = norm.transform(X_val). Build and compile the model (loss='mse'), then "
+         "history = fit_fast(model, X_train_n, y_train, epochs=..., validation_data=(X_val_n, y_val)).",))
+def task2(X_train, X_val, y_train, y_val, X_train_n, X_val_n, model, history):
+    transitional_judge(_judge_task2, X_train=X_train, X_val=X_val, y_train=y_train, y_val=y_val, X_train_n=X_train_n, X_val_n=X_val_n, model=model, history=history)
+
+
+@exercise.task("the epoch of the lowest validation loss", names=("history", "best_epoch"),
+               hints=("val = history.history['val_loss']; int(np.argmin(val)) is the 0-based position of the "
+         "smallest value, and epochs count from 1.",))
+def task3(history, best_epoch):
+    transitional_judge(_judge_task3, history=history, best_epoch=best_epoch)
+

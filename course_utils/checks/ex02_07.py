@@ -23,15 +23,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .core import Task, WrongAnswer, as_number, model_outputs
-from .ex02_03 import _boston_cached
-from .ex02_04 import judge_standardized
-from .ex02_06 import _boston_labels, _boston_rows, _judge_task1 as _judge_split
+from .core import Exercise, WrongAnswer, transitional_judge
+from .data import boston_cached, boston_labels, boston_rows, judge_boston_split, judge_standardized
+from .inputs import as_number, model_outputs
 
-__all__ = ["EXERCISE", "TASKS", "task1", "task2", "task3", "RMSE_RTOL", "MAX_RMSE_WITH_B",
-           "MAX_RMSE_WITHOUT_B", "DROPPED"]
+__all__ = ["exercise", "task1", "task2", "task3", "RMSE_RTOL", "MAX_RMSE_WITH_B", "MAX_RMSE_WITHOUT_B", "DROPPED"]
 
-EXERCISE = "02_07"
+exercise = Exercise("02_07")
 
 #: The column the exercise removes (see the ethics note in datasets/README and lesson 02_03).
 DROPPED = "B"
@@ -52,16 +50,16 @@ _SPLIT = "fix task 1 first"
 
 def _parts(X_train: Any, X_test: Any, y_test: Any) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
     """The raw training and test rows and the test labels, each judged (or WrongAnswer)."""
-    X_all, _ = _boston_cached()
+    X_all, _ = boston_cached()
     try:
-        X_train = _boston_rows(X_train, "X_train")
-        X_test = _boston_rows(X_test, "X_test")
-        _boston_labels(y_test, X_test, "y_test", "X_test")
+        X_train = boston_rows(X_train, "X_train")
+        X_test = boston_rows(X_test, "X_test")
+        boston_labels(y_test, X_test, "y_test", "X_test")
     except WrongAnswer as exc:
         raise WrongAnswer(f"{_SPLIT} ({exc})") from None
     if len(X_train) >= len(X_all):
         raise WrongAnswer("`X_train` holds every row of the data: split the data first (task 1)")
-    _, y_all = _boston_cached()
+    _, y_all = boston_cached()
     return X_train, X_test, y_all.loc[X_test.index].to_numpy("float64")
 
 
@@ -109,11 +107,11 @@ def _agree(reported: float, rmse: float, name: str, model_name: str, inputs: str
 
 def _judge_task1(X_train: Any, X_val: Any, X_test: Any, y_train: Any, y_val: Any, y_test: Any,
                  split_seed: Any, X_train_n: Any, X_val_n: Any, X_test_n: Any) -> str | None:
-    message = _judge_split(X_train, X_val, X_test, y_train, y_val, y_test, split_seed)
+    message = judge_boston_split(X_train, X_val, X_test, y_train, y_val, y_test, split_seed)
     if message:
         return message
-    X_all, _ = _boston_cached()
-    raw = {key: _boston_rows(value, "X_" + key) for key, value in
+    X_all, _ = boston_cached()
+    raw = {key: boston_rows(value, "X_" + key) for key, value in
            (("train", X_train), ("val", X_val), ("test", X_test))}
     return judge_standardized(raw["train"], {"X_train_n": (raw["train"], X_train_n),
                                              "X_val_n": (raw["val"], X_val_n),
@@ -123,7 +121,7 @@ def _judge_task1(X_train: Any, X_val: Any, X_test: Any, y_train: Any, y_val: Any
 def _judge_task2(X_train: Any, X_test: Any, y_test: Any, X_test_n: Any, model: Any,
                  rmse_with_b: Any) -> str | None:
     X_train, X_test, y = _parts(X_train, X_test, y_test)
-    X_all, _ = _boston_cached()
+    X_all, _ = boston_cached()
     message = judge_standardized(X_train, {"X_test_n": (X_test, X_test_n)}, X_all)
     if message:
         return f"{_SPLIT}: {message}"
@@ -145,7 +143,7 @@ def _judge_task2(X_train: Any, X_test: Any, y_test: Any, X_test_n: Any, model: A
 def _judge_task3(X_train: Any, X_test: Any, y_test: Any, model_without_b: Any, rmse_without_b: Any,
                  rmse_with_b: Any, rmse_difference: Any) -> str | None:
     X_train, X_test, y = _parts(X_train, X_test, y_test)
-    X_all, _ = _boston_cached()
+    X_all, _ = boston_cached()
     columns = [c for c in X_all.columns if c != DROPPED]
     reported = _number(rmse_without_b, "rmse_without_b")
     rmse = _model_rmse(model_without_b, "model_without_b", _test_inputs(X_train, X_test, columns), y,
@@ -166,31 +164,28 @@ def _judge_task3(X_train: Any, X_test: Any, y_test: Any, model_without_b: Any, r
     return "`rmse_difference` should be rmse_without_b - rmse_with_b (your two numbers)"
 
 
-task1 = Task(
-    exercise=EXERCISE, number=1, title="split, then standardize with the training rows",
-    names=("X_train", "X_val", "X_test", "y_train", "y_val", "y_test", "split_seed",
+@exercise.task("split, then standardize with the training rows", names=("X_train", "X_val", "X_test", "y_train", "y_val", "y_test", "split_seed",
            "X_train_n", "X_val_n", "X_test_n"),
-    judge=_judge_task1,
-    hint="X_train, X_val, X_test, y_train, y_val, y_test = train_val_test_split(X, y, val_size=0.15, "
+               hints=("X_train, X_val, X_test, y_train, y_val, y_test = train_val_test_split(X, y, val_size=0.15, "
          "test_size=0.15, seed=split_seed); norm = StandardNormalizer().fit(X_train); then "
-         "X_train_n = norm.transform(X_train), and the same norm for X_val and X_test.",
-)
-task2 = Task(
-    exercise=EXERCISE, number=2, title="train, then the test RMSE with all 13 features",
-    names=("X_train", "X_test", "y_test", "X_test_n", "model", "rmse_with_b"),
-    judge=_judge_task2,
-    hint="model = house_price_model(13, seed=0); fit_fast(model, X_train_n, y_train, "
-         "epochs=HOUSE_EPOCHS, validation_data=(X_val_n, y_val)); pred = np.asarray(model(X_test_n, "
-         "training=False)).ravel(); rmse_with_b = float(np.sqrt(np.mean((pred - y_test) ** 2))).",
-)
-task3 = Task(
-    exercise=EXERCISE, number=3, title="the same model without the column B",
-    names=("X_train", "X_test", "y_test", "model_without_b", "rmse_without_b", "rmse_with_b",
-           "rmse_difference"),
-    judge=_judge_task3,
-    hint="Drop B from the standardized parts (X_train_n.drop(columns=['B']) …), build "
-         "house_price_model(12, seed=0), train it the same way, compute rmse_without_b on the test "
-         "rows without B, then rmse_difference = rmse_without_b - rmse_with_b.",
-)
+         "X_train_n = norm.transform(X_train), and the same norm for X_val and X_test.",))
+def task1(X_train, X_val, X_test, y_train, y_val, y_test, split_seed, X_train_n, X_val_n, X_test_n):
+    transitional_judge(_judge_task1, X_train=X_train, X_val=X_val, X_test=X_test, y_train=y_train, y_val=y_val, y_test=y_test, split_seed=split_seed, X_train_n=X_train_n, X_val_n=X_val_n, X_test_n=X_test_n)
 
-TASKS = [task1, task2, task3]
+
+@exercise.task("train, then the test RMSE with all 13 features", names=("X_train", "X_test", "y_test", "X_test_n", "model", "rmse_with_b"),
+               hints=("model = house_price_model(13, seed=0); fit_fast(model, X_train_n, y_train, "
+         "epochs=HOUSE_EPOCHS, validation_data=(X_val_n, y_val)); pred = np.asarray(model(X_test_n, "
+         "training=False)).ravel(); rmse_with_b = float(np.sqrt(np.mean((pred - y_test) ** 2))).",))
+def task2(X_train, X_test, y_test, X_test_n, model, rmse_with_b):
+    transitional_judge(_judge_task2, X_train=X_train, X_test=X_test, y_test=y_test, X_test_n=X_test_n, model=model, rmse_with_b=rmse_with_b)
+
+
+@exercise.task("the same model without the column B", names=("X_train", "X_test", "y_test", "model_without_b", "rmse_without_b", "rmse_with_b",
+           "rmse_difference"),
+               hints=("Drop B from the standardized parts (X_train_n.drop(columns=['B']) …), build "
+         "house_price_model(12, seed=0), train it the same way, compute rmse_without_b on the test "
+         "rows without B, then rmse_difference = rmse_without_b - rmse_with_b.",))
+def task3(X_train, X_test, y_test, model_without_b, rmse_without_b, rmse_with_b, rmse_difference):
+    transitional_judge(_judge_task3, X_train=X_train, X_test=X_test, y_test=y_test, model_without_b=model_without_b, rmse_without_b=rmse_without_b, rmse_with_b=rmse_with_b, rmse_difference=rmse_difference)
+

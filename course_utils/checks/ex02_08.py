@@ -23,13 +23,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .core import Task, WrongAnswer, as_array, model_outputs
-from .ex02_04 import judge_standardized
+from .core import Exercise, WrongAnswer, transitional_judge
+from .data import judge_standardized
+from .inputs import as_array, model_outputs
+from .export import live
 
-__all__ = ["EXERCISE", "TASKS", "task1", "task2", "task3", "task4",
-           "MOONS", "SPLIT_SEED", "MIN_ACCURACY", "moons_data", "cancer_split", "classify"]
+__all__ = ["exercise", "task1", "task2", "task3", "task4", "MOONS", "SPLIT_SEED", "MIN_ACCURACY", "moons_data", "cancer_split", "classify"]
 
-EXERCISE = "02_08"
+exercise = Exercise("02_08")
 
 #: ``make_moons`` arguments of the exercise's data cell (task 1).
 MOONS = {"n_samples": 400, "noise": 0.2, "random_state": 7}
@@ -195,29 +196,30 @@ def _judge_task4(confusion: Any, cancer_model: Any, X_test_n: Any) -> str | None
             "probabilities, turn them into classes with >= 0.5, then call confusion_matrix(y_test, y_pred)")
 
 
-task1 = Task(
-    exercise=EXERCISE, number=1, title="an MLP for the moons",
-    names=("moons_model",), judge=_judge_task1,
-    hint="keras.Sequential([keras.Input((2,)), Dense(16, 'relu'), Dense(16, 'relu'), Dense(1, 'sigmoid')]), "
-         "compile with loss='binary_crossentropy' and an Adam optimizer, then fit_fast for a few hundred epochs.",
-)
-task2 = Task(
-    exercise=EXERCISE, number=2, title="standardize with training statistics",
-    names=("X_train_n", "X_val_n", "X_test_n"), judge=_judge_task2,
-    hint="norm = StandardNormalizer().fit(X_train), then norm.transform(...) on each of the three parts; "
-         "never fit on X_val, X_test or the whole X.",
-)
-task3 = Task(
-    exercise=EXERCISE, number=3, title="a breast-cancer classifier",
-    names=("cancer_model", "X_train_n", "X_val_n", "X_test_n"), judge=_judge_task3,
-    hint="keras.Input((30,)) → Dense(16, 'relu') → Dense(1, 'sigmoid'); loss='binary_crossentropy', "
-         "metrics=['accuracy']; fit_fast on X_train_n, y_train with validation_data=(X_val_n, y_val).",
-)
-task4 = Task(
-    exercise=EXERCISE, number=4, title="the confusion matrix",
-    names=("confusion", "cancer_model", "X_test_n"), judge=_judge_task4,
-    hint="y_pred = (probabilities >= 0.5).astype(int) from cancer_model on X_test_n, then "
-         "confusion_matrix(y_test, y_pred): true classes in the rows, predictions in the columns.",
-)
+@exercise.task("an MLP for the moons", names=("moons_model",), probes={"moons_model": live},
+               hints=("keras.Sequential([keras.Input((2,)), Dense(16, 'relu'), Dense(16, 'relu'), Dense(1, 'sigmoid')]), "
+         "compile with loss='binary_crossentropy' and an Adam optimizer, then fit_fast for a few hundred epochs.",))
+def task1(moons_model):
+    transitional_judge(_judge_task1, moons_model=moons_model)
 
-TASKS = [task1, task2, task3, task4]
+
+@exercise.task("standardize with training statistics", names=("X_train_n", "X_val_n", "X_test_n"),
+               hints=("norm = StandardNormalizer().fit(X_train), then norm.transform(...) on each of the three parts; "
+         "never fit on X_val, X_test or the whole X.",))
+def task2(X_train_n, X_val_n, X_test_n):
+    transitional_judge(_judge_task2, X_train_n=X_train_n, X_val_n=X_val_n, X_test_n=X_test_n)
+
+
+@exercise.task("a breast-cancer classifier", names=("cancer_model", "X_train_n", "X_val_n", "X_test_n"), probes={"cancer_model": live},
+               hints=("keras.Input((30,)) → Dense(16, 'relu') → Dense(1, 'sigmoid'); loss='binary_crossentropy', "
+         "metrics=['accuracy']; fit_fast on X_train_n, y_train with validation_data=(X_val_n, y_val).",))
+def task3(cancer_model, X_train_n, X_val_n, X_test_n):
+    transitional_judge(_judge_task3, cancer_model=cancer_model, X_train_n=X_train_n, X_val_n=X_val_n, X_test_n=X_test_n)
+
+
+@exercise.task("the confusion matrix", names=("confusion", "cancer_model", "X_test_n"), probes={"cancer_model": live},
+               hints=("y_pred = (probabilities >= 0.5).astype(int) from cancer_model on X_test_n, then "
+         "confusion_matrix(y_test, y_pred): true classes in the rows, predictions in the columns.",))
+def task4(confusion, cancer_model, X_test_n):
+    transitional_judge(_judge_task4, confusion=confusion, cancer_model=cancer_model, X_test_n=X_test_n)
+

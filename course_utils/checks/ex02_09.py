@@ -31,12 +31,13 @@ from typing import Any
 
 import numpy as np
 
-from .core import Task, WrongAnswer, as_array, model_outputs
+from .core import Exercise, WrongAnswer, transitional_judge
+from .inputs import as_array, model_outputs
+from .export import live
 
-__all__ = ["EXERCISE", "TASKS", "task1", "task2", "task3", "CURVE", "HIDDEN_UNITS", "MAX_MAE",
-           "RTOL", "ATOL", "curve_data", "layer_plan", "mae_of"]
+__all__ = ["exercise", "task1", "task2", "task3", "CURVE", "HIDDEN_UNITS", "MAX_MAE", "RTOL", "ATOL", "curve_data", "layer_plan", "mae_of"]
 
-EXERCISE = "02_09"
+exercise = Exercise("02_09")
 
 #: Arguments of the exercise's data cell: seed, number of points, x range, noise std.
 CURVE = {"seed": 9, "n": 300, "low": -6.0, "high": 6.0, "noise": 0.1}
@@ -273,24 +274,24 @@ def _judge_task3(best_activation: Any, curve_models: Any, activation_mae: Any) -
     return None
 
 
-task1 = Task(
-    exercise=EXERCISE, number=1, title="a model builder",
-    names=("make_curve_model",), judge=_judge_task1,
-    hint="Inside the function: model = keras.Sequential([keras.Input((1,)), Dense(32, activation=activation), "
+@exercise.task("a model builder", names=("make_curve_model",), probes={"make_curve_model": live},
+               hints=("Inside the function: model = keras.Sequential([keras.Input((1,)), Dense(32, activation=activation), "
          "Dense(32, activation=activation), Dense(1)]); model.compile(optimizer=keras.optimizers.Adam("
-         "learning_rate=0.01), loss='mae'); return model.",
-)
-task2 = Task(
-    exercise=EXERCISE, number=2, title="train and compare activations",
-    names=("curve_models", "activation_mae"), judge=_judge_task2,
-    hint="for name in ['relu', 'tanh']: model = make_curve_model(name); fit_fast(model, x_curve, y_curve, "
-         "epochs=500); curve_models[name] = model; activation_mae[name] = model.evaluate(x_curve, y_curve, verbose=0).",
-)
-task3 = Task(
-    exercise=EXERCISE, number=3, title="the best activation",
-    names=("best_activation", "curve_models", "activation_mae"), judge=_judge_task3,
-    hint="min(activation_mae, key=activation_mae.get) gives the key with the smallest value. If even the best "
-         f"MAE is not below {MAX_MAE}, train for more epochs.",
-)
+         "learning_rate=0.01), loss='mae'); return model.",))
+def task1(make_curve_model):
+    transitional_judge(_judge_task1, make_curve_model=make_curve_model)
 
-TASKS = [task1, task2, task3]
+
+@exercise.task("train and compare activations", names=("curve_models", "activation_mae"),
+               hints=("for name in ['relu', 'tanh']: model = make_curve_model(name); fit_fast(model, x_curve, y_curve, "
+         "epochs=500); curve_models[name] = model; activation_mae[name] = model.evaluate(x_curve, y_curve, verbose=0).",))
+def task2(curve_models, activation_mae):
+    transitional_judge(_judge_task2, curve_models=curve_models, activation_mae=activation_mae)
+
+
+@exercise.task("the best activation", names=("best_activation", "curve_models", "activation_mae"),
+               hints=("min(activation_mae, key=activation_mae.get) gives the key with the smallest value. If even the best "
+         f"MAE is not below {MAX_MAE}, train for more epochs.",))
+def task3(best_activation, curve_models, activation_mae):
+    transitional_judge(_judge_task3, best_activation=best_activation, curve_models=curve_models, activation_mae=activation_mae)
+

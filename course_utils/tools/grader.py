@@ -27,10 +27,10 @@ from pathlib import Path
 import nbformat
 
 from ..errors import CourseError, NotebookError
+from ..checks.core import task_answer_cells
 from .notebook_io import read_notebook
 
 GRADE_MARKER = "<<course-grade>>"
-_CHECK_CALL = re.compile(r"\btask(\d+)\s*\.\s*check\s*\(")
 _LESSON_PREFIX = re.compile(r"^(\d\d_\d\d)_")
 # A blank left as it is means "not attempted"; a timeout or a dead kernel is reported as such.
 _NOT_STUDENT_ERRORS = {"NotImplementedError", "CellTimeoutError", "DeadKernelError"}
@@ -99,7 +99,7 @@ def emit_grade(exercise: str, namespace: dict) -> None:
     """
     module = importlib.import_module(f"course_utils.checks.ex{exercise}")
     rows = []
-    for task in module.TASKS:
+    for task in module.exercise.tasks:
         result = task.evaluate(namespace)
         rows.append({"task": task.number, "status": str(getattr(result.status, "value", result.status)),
                      "message": result.message})
@@ -111,7 +111,7 @@ def _task_table(exercise: str):
         module = importlib.import_module(f"course_utils.checks.ex{exercise}")
     except ModuleNotFoundError:
         return None
-    return module.TASKS
+    return module.exercise.tasks
 
 
 def _lesson_from(nb: nbformat.NotebookNode, path: Path) -> tuple[str | None, str | None]:
@@ -159,12 +159,11 @@ def grade_notebook(path: str | Path, *, exercise: str | None = None, cell_timeou
     grade_index = len(run_nb.cells) - 1
     final = _final_grades(result.nb.cells[grade_index])
     errors = {e.index: e for e in result.errors if e.index != grade_index}
-    task_cells = _task_answer_cells(nb)
+    task_cells = task_answer_cells(nb.cells)
 
     for task in tasks:
         title = getattr(task, "title", f"task {task.number}")
-        hint = getattr(task, "hint_text", None) or getattr(task, "hint", "")
-        hint = hint if isinstance(hint, str) else ""
+        hint = task.first_hint
         row = TaskReport(task=task.number, title=title, status="error", hint=hint)
         answer_cells = task_cells.get(task.number, [])
         real_error = next((errors[i] for i in answer_cells if i in errors and errors[i].ename not in _NOT_STUDENT_ERRORS), None)
@@ -200,23 +199,6 @@ def _why_not_graded(result, errors, grade_index: int) -> str:
         where = f"cell {stuck.index + 1}" if stuck else "a cell"
         return f"{where} did not finish in time (an endless loop?); the tasks after it could not be checked."
     return "the checks could not run to the end of the notebook."
-
-
-def _task_answer_cells(nb: nbformat.NotebookNode) -> dict[int, list[int]]:
-    """Map task number → the code cells between the previous check cell and its own."""
-    mapping: dict[int, list[int]] = {}
-    pending: list[int] = []
-    for index, cell in enumerate(nb.cells):
-        if cell.cell_type != "code":
-            continue
-        numbers = [int(n) for n in _CHECK_CALL.findall(cell.source)]
-        if numbers:
-            for n in numbers:
-                mapping.setdefault(n, []).extend(pending)
-            pending = []
-        else:
-            pending.append(index)
-    return mapping
 
 
 __all__ = ["GradeReport", "TaskReport", "emit_grade", "grade_notebook", "CourseError"]

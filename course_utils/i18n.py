@@ -1,0 +1,52 @@
+"""The language of messages: English by default, Korean on request (all lessons, tooling).
+
+Every student-facing message of the checks and the tools goes through :func:`_`::
+
+    from course_utils.i18n import _
+    raise WrongAnswer(_("`{name}` is None — did you forget to assign it?").format(name=name))
+
+The English text is the message id; translations live in gettext PO catalogues under
+``course_utils/locale/<lang>/LC_MESSAGES/course.po``. The language is, in order: the one
+given to :func:`set_language`, the environment variable ``COURSE_LANG``, then English. A
+message without a translation is shown in English.
+"""
+
+from __future__ import annotations
+
+import os
+
+__all__ = ["LANGUAGES", "_", "current_language", "set_language"]
+
+#: Languages the course speaks.
+LANGUAGES = ("en", "ko")
+
+_chosen: str | None = None
+
+
+def set_language(lang: str | None) -> None:
+    """Speak ``lang`` ("en" or "ko") from now on; ``None`` goes back to ``COURSE_LANG``."""
+    global _chosen
+    if lang is not None and lang not in LANGUAGES:
+        raise ValueError(f"Unknown language {lang!r}: choose one of {', '.join(LANGUAGES)}.")
+    _chosen = lang
+
+
+def current_language() -> str:
+    """The language messages are shown in now."""
+    if _chosen is not None:
+        return _chosen
+    env = os.environ.get("COURSE_LANG", "").strip().lower()[:2]
+    return env if env in LANGUAGES else "en"
+
+
+def _catalogue(lang: str) -> dict[str, str]:
+    """Translations of ``lang``: message id → text (empty until its catalogue exists)."""
+    return {}
+
+
+def _(message: str) -> str:
+    """``message`` in the current language (English when no translation exists)."""
+    lang = current_language()
+    if lang == "en":
+        return message
+    return _catalogue(lang).get(message) or message
