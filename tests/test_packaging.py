@@ -172,7 +172,7 @@ def test_distinctive_name_and_both_commands(pyproject_text):
     assert project["name"] == "nn-basics-course"
     assert project["scripts"] == {"course": "course_utils.tools.cli:main", "nn-course": "course_utils.tools.cli:main"}
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    assert "nn-course" in readme and "pip install nn-basics-course" in readme
+    assert "nn-course" in readme and 'pip install "nn-basics-course[tools]' in readme
 
 
 @pytest.mark.parametrize("edit, expected", [
