@@ -289,3 +289,12 @@ def test_odd_numbers_are_refused(course, number, capsys):
 @pytest.mark.parametrize("number", ["1", "01", "2_1", "02-01", "0201", "02_01_xor_mlp", "exercises/02_01_xor_mlp.ipynb"])
 def test_good_spellings_still_work(course, number):
     assert find_lesson(number).number == "02_01"
+
+
+def test_grade_without_the_tools_extra_says_how_to_get_it(tmp_path):
+    """A plain `pip install nn-basics-course` has no nbclient: one line naming the extra."""
+    code = ("import sys; sys.modules['nbformat'] = sys.modules['nbclient'] = None\n"
+            "from course_utils.tools.cli import main; sys.exit(main(['grade', 'x.ipynb']))")
+    run = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 2, run.stderr
+    assert run.stderr.count("\n") == 1 and 'pip install "nn-basics-course[tools]"' in run.stderr
