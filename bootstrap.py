@@ -6,7 +6,7 @@
     python3 bootstrap.py shell   # just install, then print how to activate the environment
 
 Each command creates the virtual environment `.venv/` when it is missing and installs the
-package with its test extras (`pip install -e ".[test]"`). The install is recorded in
+package with its tooling and test extras (`pip install -e ".[tools,test]"`). The install is recorded in
 `.venv/course-install.stamp` with a hash of pyproject.toml, so a second run reuses it and
 starts in seconds; editing pyproject.toml triggers a re-install. Extra arguments are passed
 on: `python3 bootstrap.py test -k datasets`. Standard library only, Python 3.10+.
@@ -24,6 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 VENV = Path(os.environ.get("COURSE_VENV", ROOT / ".venv"))
 STAMP = VENV / "course-install.stamp"
+EXTRAS = "tools,test"   # Jupyter and the `course` command's needs; pytest and friends
 
 
 def venv_python() -> Path:
@@ -46,7 +47,11 @@ def ensure_installed() -> Path:
         venv.EnvBuilder(with_pip=True).create(VENV)
     print("[bootstrap] installing the course package and its dependencies (first run only)", flush=True)
     subprocess.check_call([str(py), "-m", "pip", "install", "--quiet", "--upgrade", "pip"])
-    subprocess.check_call([str(py), "-m", "pip", "install", "--quiet", "-e", f"{ROOT}[test]"])
+    # The package was called course-utils before 0.1.0 was published as nn-basics-course:
+    # drop the old name, or two installs would claim course_utils and the `course` command.
+    subprocess.call([str(py), "-m", "pip", "uninstall", "--yes", "--quiet", "course-utils"],
+                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.check_call([str(py), "-m", "pip", "install", "--quiet", "-e", f"{ROOT}[{EXTRAS}]"])
     STAMP.write_text(wanted_stamp())
     return py
 

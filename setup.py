@@ -1,42 +1,56 @@
-"""Build hook: put a copy of ``datasets/`` inside the wheel (lesson 02_03 data loading).
+"""Build hook: put the course data and notebooks inside the wheel (plain ``pip install``, Colab).
 
-All metadata lives in pyproject.toml. This file only adds one step to ``build_py``: the
-course CSV files and their README are copied from the repository's ``datasets/`` folder
-into ``course_utils/_datasets/`` of the build, so that ``course_utils.lesson.datasets`` finds the
-data in a normal (non-editable) install too. An editable install (``pip install -e .``)
-reads ``datasets/`` in the repository directly and needs no copy. ``sdist`` also ships
-``datasets/``, so ``python -m build`` (sdist, then a wheel from it) gets the data as well.
+All metadata lives in pyproject.toml. This file adds two things:
+
+- ``build_py`` copies, from the repository into the build of ``course_utils``:
+  ``datasets/*.csv`` and ``datasets/README.md`` → ``course_utils/_datasets/`` (what
+  ``load_dataset`` reads, lesson 02_03), and ``notebooks/``, ``solutions/``, ``exercises/``
+  ``*.ipynb`` → ``course_utils/_course/<folder>/`` (what ``course list`` / ``course start`` use,
+  and what the checks' solutions are read from, when no checkout is around). An editable
+  install (``pip install -e .``) reads the repository directly and gets no copy.
+- setuptools' scratch folder is ``.setuptools-build/``, not ``build/``: ``build/`` is the
+  course site's folder (``make run``), and ``pip install .`` builds inside the source tree.
+
+The sdist (MANIFEST.in) ships those folders too, so a wheel built from the sdist has them.
 """
 
 from pathlib import Path
 
 from setuptools import setup
 from setuptools.command.build_py import build_py
-from setuptools.command.sdist import sdist
 
 ROOT = Path(__file__).resolve().parent
-DATA_PATTERNS = ("*.csv", "README.md")
+BUILD_BASE = ".setuptools-build"
+#: (repository folder, file patterns, folder inside the package)
+PACKAGED = (
+    ("datasets", ("*.csv", "README.md"), "_datasets"),
+    ("notebooks", ("*.ipynb",), "_course/notebooks"),
+    ("solutions", ("*.ipynb",), "_course/solutions"),
+    ("exercises", ("*.ipynb",), "_course/exercises"),
+)
 
 
-def _data_files() -> list[Path]:
-    folder = ROOT / "datasets"
-    return sorted(p for pattern in DATA_PATTERNS for p in folder.glob(pattern) if p.is_file())
+def _files(folder: str, patterns: tuple[str, ...]) -> list[Path]:
+    where = ROOT / folder
+    return sorted(p for pattern in patterns for p in where.glob(pattern) if p.is_file())
 
 
-class build_py_with_datasets(build_py):
-    """``build_py`` that also copies ``datasets/*.csv`` and ``datasets/README.md``."""
+class build_py_with_course(build_py):
+    """``build_py`` that also copies the course data and notebooks into the package."""
 
     def _targets(self) -> list[tuple[Path, Path]]:
-        target = Path(self.build_lib) / "course_utils" / "_datasets"
-        return [(src, target / src.name) for src in _data_files()]
+        package = Path(self.build_lib) / "course_utils"
+        return [(src, package / inside / src.name)
+                for folder, patterns, inside in PACKAGED for src in _files(folder, patterns)]
 
     def run(self) -> None:
         super().run()
         if getattr(self, "editable_mode", False):
-            return                      # editable installs read the repository's datasets/
+            return                      # editable installs read the repository itself
         files = self._targets()
-        if not any(src.suffix == ".csv" for src, _ in files):
-            raise SystemExit(f"setup.py: no CSV files in {ROOT / 'datasets'}; cannot package the data.")
+        for folder, patterns, _ in PACKAGED:
+            if not _files(folder, patterns[:1]):
+                raise SystemExit(f"setup.py: no {patterns[0]} files in {ROOT / folder}; cannot package the course.")
         for src, dst in files:
             self.mkpath(str(dst.parent))
             self.copy_file(str(src), str(dst), preserve_mode=False)
@@ -48,15 +62,7 @@ class build_py_with_datasets(build_py):
         return outputs
 
 
-class sdist_with_datasets(sdist):
-    """``sdist`` that ships ``datasets/`` too, so a wheel built from the sdist has the data."""
-
-    def make_release_tree(self, base_dir: str, files: list[str]) -> None:
-        super().make_release_tree(base_dir, files)
-        for src in _data_files():
-            dst = Path(base_dir) / src.relative_to(ROOT)
-            self.mkpath(str(dst.parent))
-            self.copy_file(str(src), str(dst), preserve_mode=False)
-
-
-setup(cmdclass={"build_py": build_py_with_datasets, "sdist": sdist_with_datasets})
+setup(
+    cmdclass={"build_py": build_py_with_course},
+    options={"build": {"build_base": BUILD_BASE}, "bdist": {"bdist_base": f"{BUILD_BASE}/bdist"}},
+)

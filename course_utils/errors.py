@@ -74,3 +74,8 @@ class FigureArgumentError(CourseError, ValueError):
 
 class ModelConfigError(CourseError, ValueError):
     """A model builder was called with an impossible configuration (lesson 02_07)."""
+
+
+class WorkspaceError(CourseError, OSError):
+    """``course start`` cannot write the student's copy (a file where the work folder should
+    be, no permission, a full disk); the message says which path and what to do."""

@@ -43,7 +43,7 @@ def _no_env(monkeypatch):
 def _fake_repo(root: Path, *, without: str | None = None) -> Path:
     """A miniature course checkout: pyproject naming the package, and datasets/."""
     (root / "datasets").mkdir(parents=True)
-    (root / "pyproject.toml").write_text('[project]\nname = "course-utils"\n')
+    (root / "pyproject.toml").write_text('[project]\nname = "nn-basics-course"\n')
     for name in os.listdir(DATA):
         if name != without:
             shutil.copy(DATA / name, root / "datasets" / name)

@@ -1,8 +1,10 @@
-"""Packaging stays consistent: environment.yml vs pyproject.toml, CI entry, setup.py hook."""
+"""Packaging stays consistent: environment.yml vs pyproject.toml, the dependency split, CI
+entry, setup.py hook, license and build folder."""
 
 from __future__ import annotations
 
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -37,7 +39,9 @@ def parse_spec(text: str) -> tuple[str, frozenset[str]]:
 
 def pyproject_requirements(text: str) -> dict[str, frozenset[str]]:
     data = tomllib.loads(text)
-    reqs = list(data["project"]["dependencies"]) + list(data["project"]["optional-dependencies"]["test"])
+    reqs = list(data["project"]["dependencies"])
+    for extra in data["project"]["optional-dependencies"].values():
+        reqs += extra
     return dict(parse_spec(r) for r in reqs)
 
 
@@ -105,13 +109,70 @@ def test_environment_matches_pyproject(pyproject_text, env_text):
     assert not problems, "environment.yml and pyproject.toml disagree:\n" + "\n".join(problems)
 
 
-def test_environment_is_binder_ready(pyproject_text, env_text):
+def test_environment_installs_the_checkout(pyproject_text, env_text):
     env = environment_file(env_text)
     assert env["channels"] == ["conda-forge"]
     requires = tomllib.loads(pyproject_text)["project"]["requires-python"]
     assert env["conda"]["python"] == frozenset({requires.replace(" ", "")}) == frozenset({">=3.10"})
     assert "pip" in env["conda"]
     assert env["pip"] == ["-e ."]
+
+
+# What the notebooks import: nothing of Jupyter's tooling (Colab has its own, and a student's
+# pip install must not pin or upgrade it).
+NOTEBOOK_FACING = {"tensorflow", "keras", "numpy", "pandas", "scikit-learn", "matplotlib", "seaborn", "tqdm"}
+TOOLING = {"jupyter", "ipykernel", "nbformat", "nbclient", "nbconvert"}
+
+
+def test_dependencies_are_what_notebooks_import(pyproject_text):
+    project = tomllib.loads(pyproject_text)["project"]
+    core = {parse_spec(r)[0] for r in project["dependencies"]}
+    assert core == NOTEBOOK_FACING
+    assert {parse_spec(r)[0] for r in project["optional-dependencies"]["tools"]} == TOOLING
+
+
+def test_lesson_and_checks_import_no_tooling():
+    """A notebook's imports (course_utils.lesson, .checks) never need the tools extra."""
+    import ast
+
+    imported = set()
+    for folder in ("lesson", "checks"):
+        for path in (REPO / "course_utils" / folder).glob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Import):
+                    imported |= {a.name.split(".")[0] for a in node.names}
+                elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                    imported.add(node.module.split(".")[0])
+    tooling_modules = {"jupyter", "jupyter_client", "jupyter_core", "ipykernel", "nbformat", "nbclient", "nbconvert"}
+    assert not imported & tooling_modules, sorted(imported & tooling_modules)
+
+
+def test_make_and_bootstrap_install_the_tools_extra():
+    text = (REPO / "bootstrap.py").read_text()
+    m = re.search(r'^EXTRAS = "([^"]+)"', text, re.M)
+    assert m and set(m.group(1).split(",")) == {"tools", "test"}
+    assert '[{EXTRAS}]' in text
+
+
+def test_license_is_spdx_and_setuptools_reads_it(pyproject_text):
+    data = tomllib.loads(pyproject_text)
+    assert data["project"]["license"] == "MIT"
+    requires = [parse_spec(r) for r in data["build-system"]["requires"]]
+    assert ("setuptools", frozenset({">=77"})) in requires
+
+
+def test_project_urls_name_the_repository(pyproject_text):
+    urls = tomllib.loads(pyproject_text)["project"]["urls"]
+    assert re.fullmatch(r"https://github\.com/[\w.-]+/[\w.-]+", urls["Repository"])
+    assert all(u.startswith(urls["Repository"]) for u in urls.values())
+
+
+def test_distinctive_name_and_both_commands(pyproject_text):
+    project = tomllib.loads(pyproject_text)["project"]
+    assert project["name"] == "nn-basics-course"
+    assert project["scripts"] == {"course": "course_utils.tools.cli:main", "nn-course": "course_utils.tools.cli:main"}
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert "nn-course" in readme and 'pip install "nn-basics-course[tools]' in readme
 
 
 @pytest.mark.parametrize("edit, expected", [
@@ -151,6 +212,21 @@ def test_makefile_test_target_calls_bootstrap():
 
 def test_setup_py_copies_the_data_into_the_wheel(pyproject_text):
     setup = (REPO / "setup.py").read_text()
-    assert "build_py" in setup and "_datasets" in setup
+    assert "build_py" in setup and "_datasets" in setup and "_course" in setup
     package_data = tomllib.loads(pyproject_text)["tool"]["setuptools"]["package-data"]["course_utils"]
     assert "_datasets/*.csv" in package_data and "_datasets/*.md" in package_data
+    assert "_course/*/*.ipynb" in package_data
+
+
+def test_setuptools_never_builds_into_the_site_folder():
+    """`pip install .` builds in the source tree; build/ is the course site's folder."""
+    import runpy
+    from unittest import mock
+
+    with mock.patch("setuptools.setup") as setup:
+        runpy.run_path(str(REPO / "setup.py"))
+    options = setup.call_args.kwargs["options"]
+    assert options["build"]["build_base"] == ".setuptools-build"
+    assert options["bdist"]["bdist_base"].startswith(".setuptools-build/")
+    ignored = subprocess.run(["git", "check-ignore", ".setuptools-build/lib/x.py"], cwd=REPO, capture_output=True)
+    assert ignored.returncode == 0, ".setuptools-build/ must be git-ignored"

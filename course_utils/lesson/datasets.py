@@ -149,7 +149,7 @@ def _is_course_repo(root: Path) -> bool:
         text = (root / "pyproject.toml").read_text(encoding="utf-8")
     except OSError:
         return False
-    return (root / "datasets").is_dir() and re.search(r'name\s*=\s*"course[-_]utils"', text) is not None
+    return (root / "datasets").is_dir() and re.search(r'name\s*=\s*"nn[-_]basics[-_]course"', text) is not None
 
 
 def _locate() -> tuple[Path | None, str, list[str]]:
@@ -224,7 +224,7 @@ def _restore_hint(info: DatasetInfo, folder: Path, how: str) -> str:
         return (f"Copy the original {info.filename} (from the course repository's datasets/ "
                 f"folder) into {folder}, or unset {ENV_VAR} to use the course's own copy.")
     return (f"Reinstall the course package to restore it (pip install --force-reinstall "
-            f"course-utils), or set {ENV_VAR} to a folder holding the original {info.filename}.")
+            f"nn-basics-course), or set {ENV_VAR} to a folder holding the original {info.filename}.")
 
 
 def dataset_path(name: str) -> Path:

@@ -1,9 +1,20 @@
-"""The course catalogue: which lessons exist and where their notebooks are (tooling).
+"""The course catalogue: which course a command works on, its lessons and their notebooks (tooling).
 
 A lesson is a number like ``02_00``. Its notebooks share one file name in ``notebooks/``
 (practice), ``solutions/`` and ``exercises/``: ``02_00_perceptron_logic_gates.ipynb``.
-The repository root is found from this file (editable install) or from the working
-directory, or given by the environment variable ``COURSE_ROOT``.
+
+Which course (:func:`find_course`; first match wins):
+
+1. the folder given explicitly: ``course --course PATH …`` (:func:`use_course`);
+2. the folder named by the environment variable ``COURSE_ROOT``;
+3. the current folder or one of its parents, when it is a course checkout (a git clone,
+   a copy pulled by nbgitpuller, a Binder home): it holds ``solutions/`` and ``course_utils/``;
+4. the checkout the package was installed from (``pip install -e .``);
+5. the copy shipped inside the installed package (``pip install nn-basics-course``, Colab):
+   read-only, so students' copies then go to ``work/`` in the current folder.
+
+Commands say which course they use when it is not the one around the current folder
+(:attr:`Course.obvious`).
 """
 
 from __future__ import annotations
@@ -16,7 +27,40 @@ from pathlib import Path
 from ..errors import CourseError, UnknownLessonError
 
 KINDS = ("notebooks", "solutions", "exercises")
-_LESSON_FILE = re.compile(r"^(\d\d_\d\d)_[a-z0-9_]+\.ipynb$")
+_LESSON_FILE = re.compile(r"^([0-9]{2}_[0-9]{2})_[a-z0-9_]+\.ipynb$")
+#: The course notebooks shipped inside a built wheel (setup.py copies them there).
+PACKAGED_COURSE = Path(__file__).resolve().parents[1] / "_course"
+_INSTALLED_FROM = Path(__file__).resolve().parents[2]
+_explicit: Path | None = None
+
+
+@dataclass(frozen=True)
+class Course:
+    """A course folder and how it was found (``how`` is one of ``HOW``'s keys)."""
+
+    root: Path
+    how: str
+
+    HOW = {
+        "option": "given with --course",
+        "env": "from the COURSE_ROOT environment variable",
+        "cwd": "found from the current folder",
+        "installed": "the checkout the package was installed from",
+        "package": "the copy shipped with the installed package",
+    }
+
+    @property
+    def packaged(self) -> bool:
+        """True for the read-only copy inside the installed package."""
+        return self.how == "package"
+
+    @property
+    def obvious(self) -> bool:
+        """True when the user can tell which course this is without being told."""
+        return self.how in ("option", "cwd")
+
+    def describe(self) -> str:
+        return f"the course in {self.root} ({self.HOW[self.how]})"
 
 
 @dataclass(frozen=True)
@@ -39,31 +83,66 @@ def _looks_like_root(path: Path) -> bool:
     return (path / "solutions").is_dir() and (path / "course_utils").is_dir()
 
 
-def repo_root(start: str | Path | None = None) -> Path:
-    """The course repository's root folder.
+def use_course(path: str | Path | None) -> Path | None:
+    """Make every later look-up use the course at ``path`` (``course --course PATH``);
+    ``None`` forgets it. Raises :class:`CourseError` when ``path`` is not a course folder."""
+    global _explicit
+    if path is None:
+        _explicit = None
+        return None
+    folder = Path(path).expanduser().resolve()
+    if not folder.is_dir():
+        raise CourseError(f"--course {path}: there is no folder {folder}. Give the folder you cloned the course into.")
+    if not _looks_like_root(folder):
+        raise CourseError(
+            f"--course {path}: {folder} is not a course folder (it needs solutions/ and course_utils/). "
+            "Give the top folder of the course checkout."
+        )
+    _explicit = folder
+    return folder
 
-    Order: ``COURSE_ROOT``; the folder above this package (editable install / checkout);
-    the working directory or one of its parents.
+
+def find_course(start: str | Path | None = None, *, packaged: bool = True) -> Course:
+    """The course a command works on (search order in the module docstring).
+
+    ``packaged=False`` accepts only a checkout (for commands that write into the course,
+    such as ``course run`` and ``course generate``).
     """
-    env = os.environ.get("COURSE_ROOT")
+    if _explicit is not None:
+        return Course(_explicit, "option")
+    env = os.environ.get("COURSE_ROOT", "").strip()
     if env:
-        return Path(env).resolve()
-    here = Path(__file__).resolve().parents[2]
-    if _looks_like_root(here):
-        return here
+        folder = Path(env).expanduser().resolve()
+        if not _looks_like_root(folder):
+            raise CourseError(
+                f"COURSE_ROOT is set to {env!r}, but {folder} is not a course folder (it needs solutions/ "
+                "and course_utils/). Point it at the course checkout, or unset it."
+            )
+        return Course(folder, "env")
     start = Path(start or Path.cwd()).resolve()
     for candidate in (start, *start.parents):
         if _looks_like_root(candidate):
-            return candidate
+            return Course(candidate, "cwd")
+    if _looks_like_root(_INSTALLED_FROM):
+        return Course(_INSTALLED_FROM, "installed")
+    if packaged and (PACKAGED_COURSE / "exercises").is_dir():
+        return Course(PACKAGED_COURSE, "package")
     raise CourseError(
-        "Cannot find the course folder (one with solutions/ and course_utils/). "
-        "Run the command from inside the course repository, or set COURSE_ROOT to its path."
+        "Cannot find the course folder (one with solutions/ and course_utils/) in the current folder "
+        "or above it. Run the command inside your copy of the course, give it with --course PATH, "
+        + ("or install the course package (pip install nn-basics-course)." if packaged
+           else "or clone the course: this command needs a checkout, not the installed package.")
     )
+
+
+def repo_root(start: str | Path | None = None) -> Path:
+    """The course checkout's root folder (never the read-only packaged copy)."""
+    return find_course(start, packaged=False).root
 
 
 def lessons(root: str | Path | None = None) -> list[Lesson]:
     """Every lesson that has a solution notebook, in number order."""
-    root = Path(root) if root else repo_root()
+    root = Path(root) if root else find_course().root
     found = []
     for path in sorted((root / "solutions").glob("*.ipynb")):
         m = _LESSON_FILE.match(path.name)
@@ -73,25 +152,38 @@ def lessons(root: str | Path | None = None) -> list[Lesson]:
 
 
 def find_lesson(number: str, root: str | Path | None = None) -> Lesson:
-    """Look a lesson up by number (``02_00``, ``2_0``, ``0200``, ``00`` or its file stem)."""
+    """Look a lesson up by number (``02_00``, ``2_0``, ``0200``, ``00``, ``0`` or its file stem)."""
     all_lessons = lessons(root)
+    available = ", ".join(f"{l.number} ({l.title})" for l in all_lessons) or "none found"
     wanted = _normalise(number)
     for lesson in all_lessons:
         if wanted in (lesson.number, lesson.stem):
             return lesson
-    available = ", ".join(f"{l.number} ({l.title})" for l in all_lessons) or "none found"
+    if wanted is None:
+        raise UnknownLessonError(
+            f"{str(number)!r} is not a lesson number: write it like 02_00 (or 0 … 9 for day 2). "
+            f"Available lessons: {available}."
+        )
     raise UnknownLessonError(f"There is no lesson {number!r}. Available lessons: {available}.")
 
 
-def _normalise(number: str) -> str:
-    text = str(number).strip().removesuffix(".ipynb")
+_SPELLINGS = (
+    (re.compile(r"^([0-9]{1,2})$"), lambda m: f"02_{int(m[1]):02d}"),                          # "00", "7": day 02
+    (re.compile(r"^([0-9]{2})([0-9]{2})$"), lambda m: f"{m[1]}_{m[2]}"),                       # "0200"
+    (re.compile(r"^([0-9]{1,2})[_-]([0-9]{1,2})$"), lambda m: f"{int(m[1]):02d}_{int(m[2]):02d}"),  # "2_0", "02-00"
+)
+
+
+def _normalise(number: str) -> str | None:
+    """The lesson number or file stem that ``number`` spells, or None when it spells none
+    (a sign, a fraction, letters: ``-1`` never means lesson 01)."""
+    text = str(number).strip()
+    text = Path(text).name if "/" in text or "\\" in text else text
+    text = text.removesuffix(".ipynb")
     if _LESSON_FILE.match(text + ".ipynb"):
         return text
-    digits = re.findall(r"\d+", text)
-    if len(digits) == 1 and len(digits[0]) == 4:
-        return f"{digits[0][:2]}_{digits[0][2:]}"
-    if len(digits) == 1 and len(digits[0]) <= 2:  # "00" or "7" → day 02
-        return f"02_{int(digits[0]):02d}"
-    if len(digits) == 2:
-        return f"{int(digits[0]):02d}_{int(digits[1]):02d}"
-    return text
+    for pattern, spell in _SPELLINGS:
+        m = pattern.match(text)
+        if m:
+            return spell(m)
+    return None

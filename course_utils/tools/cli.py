@@ -6,8 +6,14 @@
     course run [--workers 2] [02_01…] execute the course, write build/index.html
     course generate [--check]         make exercises/ from solutions/
     course clean FILE…                strip outputs so a notebook can be committed
+    course badges [--check]           Colab badges and install cells in every notebook, launch links in README
+    course links --hub URL [02_00…]   Colab and nbgitpuller (JupyterHub) links for each lesson
 
-Installed with the package (``pip install -e .``); ``python -m course_utils.tools.cli`` works too.
+The command works on the course around the current folder (searching up from it); ``course
+--course PATH …`` names another one. Outside any checkout it uses the copy shipped with the
+package (``pip install nn-basics-course``) and puts your copies in ``./work``; it says which
+course it uses whenever that is not the one around you. ``nn-course`` is the same command,
+for when another package owns the name ``course``; ``python -m course_utils.tools.cli`` works too.
 """
 
 from __future__ import annotations
@@ -17,11 +23,30 @@ import sys
 
 from ..errors import CourseError
 
+#: Modules of the `tools` extra: a missing one means `pip install "nn-basics-course[tools]"`.
+_TOOL_MODULES = {"nbformat", "nbclient", "nbconvert", "ipykernel", "jupyter_client", "jupyter_core"}
+
+
+def _course_in_use():
+    """The course this command works on; says which one on stderr when that is not obvious."""
+    from .catalog import find_course
+
+    course = find_course()
+    if not course.obvious:
+        note = f"course: using {course.describe()}"
+        if course.packaged:
+            from .workspace import work_dir
+
+            note += f"; your copies go to {work_dir(course)}"
+        print(note, file=sys.stderr)
+    return course
+
 
 def _cmd_list(args) -> int:
     from .catalog import lessons
 
-    for lesson in lessons():
+    course = _course_in_use()
+    for lesson in lessons(course.root):
         print(f"{lesson.number}  {lesson.title:<34} notebooks/{lesson.stem}.ipynb")
     return 0
 
@@ -29,7 +54,7 @@ def _cmd_list(args) -> int:
 def _cmd_start(args) -> int:
     from .workspace import start_exercise
 
-    result = start_exercise(args.number, new=args.new)
+    result = start_exercise(args.number, new=args.new, root=_course_in_use())
     print(result.message)
     if result.created:
         print("Open it in Jupyter (jupyter lab), fill in the blanks and run each check cell.")
@@ -53,9 +78,24 @@ def _cmd_run(args) -> int:
 
 
 def _cmd_generate(args) -> int:
+    from .catalog import repo_root
     from .generator import main as generate_main
 
-    return generate_main((["--check"] if args.check else []) + list(args.names))
+    return generate_main(["--root", str(repo_root())] + (["--check"] if args.check else []) + list(args.names))
+
+
+def _cmd_badges(args) -> int:
+    from .catalog import repo_root
+    from .launch import main as launch_main
+
+    return launch_main(["--root", str(repo_root())] + (["--check"] if args.check else []))
+
+
+def _cmd_links(args) -> int:
+    from .catalog import repo_root
+    from .launch import print_links
+
+    return print_links(repo_root(), args.lessons, hub=args.hub, branch=args.branch)
 
 
 def _cmd_clean(args) -> int:
@@ -65,12 +105,15 @@ def _cmd_clean(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="course", description=__doc__.split("\n\n")[0])
+    where = argparse.ArgumentParser(add_help=False)
+    where.add_argument("--course", metavar="PATH", default=argparse.SUPPRESS,
+                       help="work on the course in PATH (default: the one around the current folder)")
+    parser = argparse.ArgumentParser(prog="course", description=__doc__.split("\n\n")[0], parents=[where])
     sub = parser.add_subparsers(dest="command", required=True)
 
-    sub.add_parser("list", help="list the lessons").set_defaults(func=_cmd_list)
+    sub.add_parser("list", help="list the lessons", parents=[where]).set_defaults(func=_cmd_list)
 
-    p = sub.add_parser("start", help="copy an exercise into your work folder (never overwrites)")
+    p = sub.add_parser("start", help="copy an exercise into your work folder (never overwrites)", parents=[where])
     p.add_argument("number", help="lesson number, e.g. 02_00")
     p.add_argument("--new", action="store_true", help="make a fresh numbered copy even if one exists")
     p.set_defaults(func=_cmd_start)
@@ -83,12 +126,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print a machine-readable report")
     p.set_defaults(func=_cmd_grade)
 
-    p = sub.add_parser("run", help="execute every practice and solution notebook, write build/index.html")
+    p = sub.add_parser("run", help="execute every practice and solution notebook, write build/index.html",
+                       parents=[where])
     p.add_argument("lessons", nargs="*", help="only these lessons (e.g. 02_01)")
     p.add_argument("--workers", type=int, default=2)
     p.set_defaults(func=_cmd_run)
 
-    p = sub.add_parser("generate", help="generate exercises/ from solutions/")
+    p = sub.add_parser("generate", help="generate exercises/ from solutions/", parents=[where])
     p.add_argument("names", nargs="*")
     p.add_argument("--check", action="store_true", help="only report drift; exit 1 if any")
     p.set_defaults(func=_cmd_generate)
@@ -96,16 +140,45 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("clean", help="strip outputs from notebooks before committing")
     p.add_argument("files", nargs="+")
     p.set_defaults(func=_cmd_clean)
+
+    p = sub.add_parser("badges", parents=[where],
+                       help="write the Colab badge and install cell into every notebook, the launch links into README.md")
+    p.add_argument("--check", action="store_true", help="only report drift; exit 1 if any")
+    p.set_defaults(func=_cmd_badges)
+
+    p = sub.add_parser("links", parents=[where], help="print Colab and JupyterHub (nbgitpuller) links for each lesson")
+    p.add_argument("lessons", nargs="*", help="only these lessons (e.g. 02_01)")
+    p.add_argument("--hub", help="your JupyterHub's address, e.g. https://hub.example.edu (adds nbgitpuller links)")
+    p.add_argument("--branch", default="main", help="the branch nbgitpuller pulls (default: main)")
+    p.set_defaults(func=_cmd_links)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        if getattr(args, "course", None):
+            from .catalog import use_course
+
+            use_course(args.course)
         return args.func(args)
     except CourseError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except ModuleNotFoundError as exc:
+        if (exc.name or "").split(".")[0] not in _TOOL_MODULES:
+            raise
+        print(f"error: `course {args.command}` needs Jupyter's tools ({exc.name} is not installed). "
+              'Install them with: pip install "nn-basics-course[tools]"', file=sys.stderr)
+        return 2
+    except OSError as exc:
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(f"error: {exc.strerror or exc}{where}", file=sys.stderr)
+        return 2
+    finally:
+        from .catalog import use_course
+
+        use_course(None)
 
 
 if __name__ == "__main__":

@@ -150,7 +150,40 @@ def generate_exercise(solution_nb: nbformat.NotebookNode, name: str) -> nbformat
     course = dict(nb.metadata.get("course", {}))
     course["kind"] = "exercise"
     nb.metadata["course"] = course
+    _mark_exercise_cells(nb)
     return clean_notebook(nb)
+
+
+#: The cell tag that lets nbval, nbmake and ``nbconvert --execute`` run past a blank.
+RAISES_TAG = "raises-exception"
+
+
+def _mark_exercise_cells(nb: nbformat.NotebookNode) -> None:
+    """Tag every code cell holding a blank ``raises-exception``, so that nbval, nbmake and
+    ``nbconvert --execute`` run an exercise through to its checks, and point the title
+    cell's Colab badge at ``exercises/``. In place."""
+    from .launch import retarget_links
+
+    blank = CODE_BLANK[1].strip()
+    for cell in nb.cells:
+        if cell.cell_type == "code" and any(line.strip() == blank for line in cell.source.split("\n")):
+            tags = cell.setdefault("metadata", {}).setdefault("tags", [])
+            if RAISES_TAG not in tags:
+                tags.append(RAISES_TAG)
+    retarget_links(nb, "exercises")
+
+
+def _unmark_exercise_cells(exercise: nbformat.NotebookNode, solution: nbformat.NotebookNode) -> None:
+    """Undo :func:`_mark_exercise_cells` on a restored exercise (tags the solution lacks). In place."""
+    from .launch import retarget_links
+
+    for ex_cell, sol_cell in zip(exercise.cells, solution.cells):
+        tags = ex_cell.get("metadata", {}).get("tags", [])
+        if RAISES_TAG in tags and RAISES_TAG not in sol_cell.get("metadata", {}).get("tags", []):
+            tags.remove(RAISES_TAG)
+            if not tags:
+                del ex_cell.metadata["tags"]
+    retarget_links(exercise, "solutions")
 
 
 def restore_solutions(exercise_nb: nbformat.NotebookNode, solution_nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -199,6 +232,7 @@ def restore_solutions(exercise_nb: nbformat.NotebookNode, solution_nb: nbformat.
         exercise.metadata["course"] = course
     else:
         exercise.metadata.pop("course", None)
+    _unmark_exercise_cells(exercise, solution)
     return clean_notebook(exercise)
 
 
