@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
 """Set up the course on a fresh machine and run its two jobs (works on Linux, macOS, Windows).
 
-    python3 bootstrap.py run     # execute the course (build/index.html), same as `make run`
+    python3 bootstrap.py run     # execute the course, build its site (build/site/), same as `make run`
     python3 bootstrap.py test    # run the test suite, same as `make test`
     python3 bootstrap.py shell   # just install, then print how to activate the environment
 
 Each command creates the virtual environment `.venv/` when it is missing and installs the
-package with its test extras (`pip install -e ".[test]"`). The install is recorded in
+package with its test and site extras (`pip install -e ".[test,site]"`). The install is recorded in
 `.venv/course-install.stamp` with a hash of pyproject.toml, so a second run reuses it and
 starts in seconds; editing pyproject.toml triggers a re-install. Extra arguments are passed
 on: `python3 bootstrap.py test -k datasets`. Standard library only, Python 3.10+.
@@ -46,7 +46,7 @@ def ensure_installed() -> Path:
         venv.EnvBuilder(with_pip=True).create(VENV)
     print("[bootstrap] installing the course package and its dependencies (first run only)", flush=True)
     subprocess.check_call([str(py), "-m", "pip", "install", "--quiet", "--upgrade", "pip"])
-    subprocess.check_call([str(py), "-m", "pip", "install", "--quiet", "-e", f"{ROOT}[test]"])
+    subprocess.check_call([str(py), "-m", "pip", "install", "--quiet", "-e", f"{ROOT}[test,site]"])
     STAMP.write_text(wanted_stamp())
     return py
 

@@ -74,3 +74,7 @@ class FigureArgumentError(CourseError, ValueError):
 
 class ModelConfigError(CourseError, ValueError):
     """A model builder was called with an impossible configuration (lesson 02_07)."""
+
+
+class SiteError(CourseError, RuntimeError):
+    """The course site cannot be built (its extra is missing, a setting is wrong, or Sphinx failed)."""

@@ -324,7 +324,7 @@ def test_load_figures_errors(tmp_path):
         load_figures(tmp_path / "missing.ipynb")
     bad = new_notebook(cells=[new_code_cell("x", outputs=[
         new_output("display_data", data={MIMETYPE: "{not json"})])])
-    with pytest.raises(NotebookError, match="cell 0.*not JSON"):
+    with pytest.raises(NotebookError, match="cell 1 holds a payload that is not JSON"):
         load_figures(bad)
     no_key = new_notebook(cells=[new_code_cell("x", outputs=[figure_output({"value": 1})])])
     with pytest.raises(NotebookError, match="without a 'key'"):
