@@ -205,7 +205,8 @@ def test_overview_has_the_key_figure_table_and_check_results(tiny_site):
 def test_a_failed_notebook_still_gets_its_page_marked_failed(tiny_site):
     _, _, result = tiny_site
     text = _html(result, "solutions/02_01_broken.html")
-    assert "This notebook failed when the course ran" in text and "stopped it at cell 3" in text
+    assert "This notebook failed when the course ran" in text and "first error is at cell 3" in text
+    assert 'class="error course-failed admonition"' in text
     assert "tag_course-failed-cell" in text and "broken on purpose" in text
     assert f"{BROKEN_TITLE} ✗" in _html(result, "index.html")          # marked in the sidebar too
 

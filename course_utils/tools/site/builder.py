@@ -145,9 +145,9 @@ def _failure_cell(page: SitePage) -> dict:
         "id": "course-run-failed",
         "metadata": {},
         "source": (
-            "```{error} This notebook failed when the course ran\n"
-            f"`course run` stopped it at {where}: `{reason}`. The outputs below end there; "
-            "fix the notebook and run `make run` again.\n```\n"
+            "```{admonition} This notebook failed when the course ran\n:class: error course-failed\n\n"
+            f"Its first error is at {where}: `{reason}` (marked in red below). Cells after it may show "
+            "wrong or missing results. Fix the notebook and run `make run` again.\n```\n"
         ),
     }
 
@@ -268,7 +268,7 @@ def overview_markdown(pages: list[SitePage], *, title: str, exercises: dict[str,
 
     out += ["## Key figures and checks", "",
             "Each notebook's key figures (`report_figure`) and, for the solutions, its check results.", "",
-            "```{list-table}", ":header-rows: 1", ":class: course-overview", ":widths: 30 12 18 25 15", "",
+            "```{list-table}", ":header-rows: 1", ":class: course-overview", ":widths: 24 9 15 26 26", "",
             "* - Notebook", "  - Kind", "  - Status", "  - Key figures", "  - Checks"]
     for p in sorted(pages, key=lambda p: (p.lesson, KINDS.index(p.kind) if p.kind in KINDS else 9)):
         link = f"{{doc}}`{p.title} </{p.docname}>`" if p.executed else md_escape(p.title)
