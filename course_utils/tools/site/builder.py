@@ -156,9 +156,9 @@ _CARRIAGE_RETURN = re.compile(r".*\r(?=[^\n])")
 
 
 def merge_streams(outputs: list[dict]) -> list[dict]:
-    """Join consecutive outputs of one stream and apply ``\r`` as a terminal does.
+    """Join consecutive outputs of one stream and apply carriage returns as a terminal does.
 
-    A progress bar redraws its line with ``\r``; the page then shows its final state only.
+    A progress bar redraws its line after a carriage return; the page shows its final state only.
     """
     merged: list[dict] = []
     for output in outputs:
