@@ -1,15 +1,21 @@
 # Two commands do all the set-up (see README.md). Windows: `py bootstrap.py run|test`.
 PYTHON ?= python3
 
-.PHONY: run test bench exercises clean-notebooks
+.PHONY: run site screenshots test bench exercises clean-notebooks
 
-run:            ## execute every practice and solution notebook, write build/index.html
+run:            ## execute every practice and solution notebook, build the course site in build/site/
 	$(PYTHON) bootstrap.py run
+
+site:           ## rebuild build/site/ from the last run's executed notebooks (no execution)
+	$(PYTHON) bootstrap.py shell >/dev/null && .venv/bin/course site
+
+screenshots:    ## screenshots of build/site/ in headless Chromium -> build/screenshots/*.png
+	$(PYTHON) bootstrap.py shell >/dev/null && .venv/bin/python -m course_utils.tools.site.browser
 
 test:           ## create .venv if needed, then run the whole test suite (unit + notebooks)
 	$(PYTHON) bootstrap.py test
 
-bench:          ## run the benchmarks (P1-P5) and print their tables
+bench:          ## run the benchmarks (P1-P6) and print their tables
 	$(PYTHON) bootstrap.py shell >/dev/null && .venv/bin/python -m benchmarks.run_all
 
 exercises:      ## regenerate exercises/ from solutions/

@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
 """Set up the course on a fresh machine and run its two jobs (works on Linux, macOS, Windows).
 
-    python3 bootstrap.py run     # execute the course (build/index.html), same as `make run`
+    python3 bootstrap.py run     # execute the course, build its site (build/site/), same as `make run`
     python3 bootstrap.py test    # run the test suite, same as `make test`
     python3 bootstrap.py shell   # just install, then print how to activate the environment
 
 Each command creates the virtual environment `.venv/` when it is missing and installs the
-package with its tooling and test extras (`pip install -e ".[tools,test]"`). The install is recorded in
+package with its tooling, test and site extras (`pip install -e ".[tools,test,site]"`). The install is recorded in
 `.venv/course-install.stamp` with a hash of pyproject.toml, so a second run reuses it and
 starts in seconds; editing pyproject.toml triggers a re-install. Extra arguments are passed
 on: `python3 bootstrap.py test -k datasets`. Standard library only, Python 3.10+.
@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 VENV = Path(os.environ.get("COURSE_VENV", ROOT / ".venv"))
 STAMP = VENV / "course-install.stamp"
-EXTRAS = "tools,test"   # Jupyter and the `course` command's needs; pytest and friends
+EXTRAS = "tools,test,site"   # Jupyter and the `course` command's needs; pytest and friends; the course website
 
 
 def venv_python() -> Path:

@@ -79,3 +79,7 @@ class ModelConfigError(CourseError, ValueError):
 class WorkspaceError(CourseError, OSError):
     """``course start`` cannot write the student's copy (a file where the work folder should
     be, no permission, a full disk); the message says which path and what to do."""
+
+
+class SiteError(CourseError, RuntimeError):
+    """The course site cannot be built (its extra is missing, a setting is wrong, or Sphinx failed)."""

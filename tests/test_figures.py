@@ -46,7 +46,7 @@ def test_example_line_and_return_value(lax, capsys):
     value = 1.0
     out = report_figure("02_01.xor_accuracy", value, expect=1.0, label="XOR accuracy", fmt="{:.4f}")
     assert out is value
-    assert line(capsys) == "02_01 XOR accuracy = 1.0000 ✓ (expected 1.0)"
+    assert line(capsys) == "XOR accuracy = 1.0000"          # the value only: the band stays hidden
 
 
 @pytest.mark.parametrize(
@@ -70,18 +70,13 @@ def test_example_line_and_return_value(lax, capsys):
 def test_value_formatting_without_check(value, kwargs, text, lax, capsys):
     report_figure("02_02.some_value", value, **kwargs)
     out = capsys.readouterr().out
-    assert out == f"02_02 some value = {text}\n"
+    assert out == f"some value = {text}\n"
 
 
-def test_default_label_is_the_key_name(lax, capsys):
-    report_figure("02_03.test_mae", 4.25, low=0, high=10)
-    assert line(capsys) == "02_03 test mae = 4.25 ✓ (expected [0, 10])"
-    report_figure("02_03.test_mae", 4.25, low=1.5)
-    assert line(capsys) == "02_03 test mae = 4.25 ✓ (expected ≥ 1.5)"
-    report_figure("02_03.test_mae", 4.25, high=5)
-    assert line(capsys) == "02_03 test mae = 4.25 ✓ (expected ≤ 5)"
-    report_figure("02_03.test_mae", 4.25, expect=4.25, tol=0.01)
-    assert line(capsys) == "02_03 test mae = 4.25 ✓ (expected 4.25 ± 0.01)"
+@pytest.mark.parametrize("kwargs", [{"low": 0, "high": 10}, {"low": 1.5}, {"high": 5}, {"expect": 4.25, "tol": 0.01}, {}])
+def test_default_label_is_the_key_name_and_the_band_is_never_shown(kwargs, lax, capsys):
+    report_figure("02_03.test_mae", 4.25, **kwargs)
+    assert line(capsys) == "test mae = 4.25"
 
 
 # --- checks -----------------------------------------------------------------------------------
@@ -90,11 +85,11 @@ def test_out_of_band_non_strict_prints_warning(lax, capsys):
     out = report_figure("02_01.xor_accuracy", 0.5, expect=1.0, label="XOR accuracy")
     assert out == 0.5
     text = line(capsys)
-    assert text.startswith("⚠ 02_01 XOR accuracy = 0.5 ")
-    assert "(expected 1.0)" in text and "✓" not in text
+    assert text.startswith("⚠ XOR accuracy = 0.5: not the result this lesson gets. Re-run the notebook")
+    assert "expected" not in text and "1.0" not in text and "✓" not in text
     report_figure("02_03.test_mae", 12.0, low=0, high=10)
     text = line(capsys)
-    assert text.startswith("⚠ 02_03 test mae = 12 is outside the expected band (expected [0, 10])")
+    assert text.startswith("⚠ test mae = 12: ") and "[0, 10]" not in text and "10" not in text
 
 
 def test_out_of_band_strict_raises_naming_key_value_band(strict, capsys):
@@ -249,9 +244,10 @@ def test_rich_display_inside_ipython(rich, lax, capsys):
     assert kwargs == {"raw": True}
     (bundle,) = args
     assert set(bundle) == {"text/plain", MIMETYPE}
-    assert bundle["text/plain"] == "02_01 XOR accuracy = 1.0000 ✓ (expected 1.0)"
-    assert bundle[MIMETYPE] == {
+    assert bundle["text/plain"] == "XOR accuracy = 1.0000"
+    assert bundle[MIMETYPE] == {      # the band travels in the payload, for the tools only
         "key": "02_01.xor_accuracy", "label": "XOR accuracy", "value": 1.0, "ok": True, "expected": "1.0",
+        "text": "XOR accuracy = 1.0000",
     }
 
 
@@ -260,7 +256,8 @@ def test_rich_payload_out_of_band_then_strict_raise(rich, strict):
         report_figure("02_03.test_mae", np.float32(12.5), low=0, high=10)
     payload = rich[0][0][0][MIMETYPE]
     assert payload["ok"] is False and payload["value"] == 12.5 and payload["expected"] == "[0, 10]"
-    assert rich[0][0][0]["text/plain"].startswith("⚠ ")
+    assert rich[0][0][0]["text/plain"] == payload["text"]
+    assert payload["text"].startswith("⚠ test mae = 12.5: ") and "[0, 10]" not in payload["text"]
 
 
 @pytest.mark.parametrize(
@@ -327,7 +324,7 @@ def test_load_figures_errors(tmp_path):
         load_figures(tmp_path / "missing.ipynb")
     bad = new_notebook(cells=[new_code_cell("x", outputs=[
         new_output("display_data", data={MIMETYPE: "{not json"})])])
-    with pytest.raises(NotebookError, match="cell 0.*not JSON"):
+    with pytest.raises(NotebookError, match="cell 1 holds a payload that is not JSON"):
         load_figures(bad)
     no_key = new_notebook(cells=[new_code_cell("x", outputs=[figure_output({"value": 1})])])
     with pytest.raises(NotebookError, match="without a 'key'"):
@@ -357,13 +354,13 @@ def test_load_figures_from_a_really_executed_notebook(tmp_path):
     figures = load_figures(nb)
     assert [f["key"] for f in figures] == ["02_01.xor_accuracy", "02_03.test_mae", "02_00.and_table"]
     assert figures[0] == {"key": "02_01.xor_accuracy", "label": "XOR accuracy", "value": 1.0,
-                          "ok": True, "expected": "1.0"}
+                          "ok": True, "expected": "1.0", "text": "XOR accuracy = 1"}
     assert figures[1]["ok"] is False and figures[1]["value"] == 12.5
-    assert figures[2] == {"key": "02_00.and_table", "label": "and table", "value": [0, 1, 1, 1],
-                          "ok": False, "expected": "[0, 0, 0, 1]"}
+    assert {k: v for k, v in figures[2].items() if k != "text"} == {
+        "key": "02_00.and_table", "label": "and table", "value": [0, 1, 1, 1], "ok": False, "expected": "[0, 0, 0, 1]"}
     # the rich display carries readable text too, and the strict cell ended in FigureOutOfBand
     texts = [o["data"]["text/plain"] for o in nb.cells[2].outputs if o.get("output_type") == "display_data"]
-    assert texts == ["02_01 XOR accuracy = 1 ✓ (expected 1.0)"]
+    assert texts == ["XOR accuracy = 1"]
     errors = [o for o in nb.cells[4].outputs if o["output_type"] == "error"]
     assert len(errors) == 1 and errors[0]["ename"] == "FigureOutOfBand"
     assert [o for o in nb.cells[3].outputs if o["output_type"] == "error"] == []

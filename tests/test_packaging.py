@@ -37,12 +37,27 @@ def parse_spec(text: str) -> tuple[str, frozenset[str]]:
     return normalize_name(name), parts
 
 
+
+
 def pyproject_requirements(text: str) -> dict[str, frozenset[str]]:
     data = tomllib.loads(text)
     reqs = list(data["project"]["dependencies"])
     for extra in data["project"]["optional-dependencies"].values():
         reqs += extra
     return dict(parse_spec(r) for r in reqs)
+
+
+def environment_requirements(env: dict) -> dict[str, frozenset[str]]:
+    """conda packages plus the pip entries (those not on conda-forge), minus the package itself."""
+    reqs = dict(env["conda"])
+    for entry in env["pip"]:
+        if entry.startswith("-e "):
+            continue
+        name, spec = parse_spec(entry)
+        if name in reqs:
+            raise ValueError(f"{name} listed twice in environment.yml (conda and pip)")
+        reqs[name] = spec
+    return reqs
 
 
 def environment_file(text: str) -> dict:
@@ -105,7 +120,7 @@ def env_text():
 
 
 def test_environment_matches_pyproject(pyproject_text, env_text):
-    problems = mismatches(pyproject_requirements(pyproject_text), environment_file(env_text)["conda"])
+    problems = mismatches(pyproject_requirements(pyproject_text), environment_requirements(environment_file(env_text)))
     assert not problems, "environment.yml and pyproject.toml disagree:\n" + "\n".join(problems)
 
 
@@ -115,7 +130,8 @@ def test_environment_installs_the_checkout(pyproject_text, env_text):
     requires = tomllib.loads(pyproject_text)["project"]["requires-python"]
     assert env["conda"]["python"] == frozenset({requires.replace(" ", "")}) == frozenset({">=3.10"})
     assert "pip" in env["conda"]
-    assert env["pip"] == ["-e ."]
+    assert env["pip"][-1] == "-e ."                      # the package itself, last
+    assert all(not entry.startswith("-") for entry in env["pip"][:-1])
 
 
 # What the notebooks import: nothing of Jupyter's tooling (Colab has its own, and a student's
@@ -147,10 +163,10 @@ def test_lesson_and_checks_import_no_tooling():
     assert not imported & tooling_modules, sorted(imported & tooling_modules)
 
 
-def test_make_and_bootstrap_install_the_tools_extra():
+def test_make_and_bootstrap_install_the_tools_test_and_site_extras():
     text = (REPO / "bootstrap.py").read_text()
     m = re.search(r'^EXTRAS = "([^"]+)"', text, re.M)
-    assert m and set(m.group(1).split(",")) == {"tools", "test"}
+    assert m and set(m.group(1).split(",")) == {"tools", "test", "site"}
     assert '[{EXTRAS}]' in text
 
 
@@ -181,12 +197,15 @@ def test_distinctive_name_and_both_commands(pyproject_text):
     (("  - tqdm >=4.66,<5\n", "  - tqdm >=4.66,<5\n  - requests\n"), "requests is in environment.yml but not"),
     (("scikit-learn >=1.4,<2", "scikit_learn >=1.4,<2"), None),        # same name, other spelling
     (("keras >=3.0,<4", "Keras >=3.0, <4"), None),
+    (("  - myst-nb >=1.2,<2\n", ""), "myst-nb is in pyproject.toml but not in environment.yml"),
+    (("    - django-static-mathjax >=3.2.2,<4\n", ""), "django-static-mathjax is in pyproject.toml but not"),
+    (("django-static-mathjax >=3.2.2,<4", "django-static-mathjax >=3.2,<4"), "django-static-mathjax: pyproject"),
 ])
 def test_the_comparison_catches_drift(pyproject_text, env_text, edit, expected):
     old, new = edit
     assert old in env_text
     problems = mismatches(pyproject_requirements(pyproject_text),
-                          environment_file(env_text.replace(old, new))["conda"])
+                          environment_requirements(environment_file(env_text.replace(old, new))))
     if expected is None:
         assert problems == []
     else:

@@ -10,7 +10,7 @@ import pytest
 import keras
 
 from course_utils.lesson import progress
-from course_utils.lesson.progress import BarProgress, PlainProgress, progress_callback, resolve_mode
+from course_utils.lesson.progress import BarProgress, PlainProgress, TextBarProgress, progress_callback, resolve_mode
 from course_utils.errors import TrainingError
 from course_utils.lesson.training import fit_fast
 
@@ -49,7 +49,7 @@ def test_auto_mode_rules(clean_env):
     clean_env.delenv("PYTEST_CURRENT_TEST")
     clean_env.setenv("CI", "true")
     assert resolve_mode("auto") == "plain"
-    for forced in ("bar", "plain", "none", " Bar "):
+    for forced in ("bar", "text", "plain", "none", " Bar "):
         clean_env.setenv("COURSE_PROGRESS", forced)
         assert resolve_mode("auto") == forced.strip().lower()
     assert resolve_mode("plain") == "plain"  # an explicit mode beats the environment
@@ -57,9 +57,9 @@ def test_auto_mode_rules(clean_env):
 
 def test_bad_modes_and_epochs(clean_env):
     clean_env.setenv("COURSE_PROGRESS", "fancy")
-    with pytest.raises(TrainingError, match="COURSE_PROGRESS is 'fancy'.*bar, plain or none"):
+    with pytest.raises(TrainingError, match="COURSE_PROGRESS is 'fancy'.*bar, text, plain or none"):
         progress_callback(10)
-    with pytest.raises(TrainingError, match="progress mode must be 'auto', 'bar', 'plain' or 'none'"):
+    with pytest.raises(TrainingError, match="progress mode must be 'auto', 'bar', 'text', 'plain' or 'none'"):
         progress_callback(10, mode="loud")
     with pytest.raises(TrainingError, match="progress mode must be a string"):
         progress_callback(10, mode=1)
@@ -71,6 +71,7 @@ def test_bad_modes_and_epochs(clean_env):
 def test_factory_returns_the_right_callback(clean_env):
     assert type(progress_callback(5, mode="plain")) is PlainProgress
     assert type(progress_callback(5, mode="bar")) is BarProgress
+    assert type(progress_callback(5, mode="text")) is TextBarProgress
     none = progress_callback(5, mode="none")
     assert type(none) is keras.callbacks.Callback
     assert type(progress_callback(np.int64(5))) is PlainProgress  # auto outside Jupyter
@@ -161,6 +162,17 @@ def test_real_tqdm_bar_finishes(capsys):
     simulate(progress_callback(300, mode="bar", desc="demo"), 300)
     err = capsys.readouterr().err
     assert "demo" in err and "300/300" in err and "loss 0.003333" in err
+
+
+def test_text_bar_goes_to_stdout_and_ends_complete(capsys, clean_env):
+    """course run's mode: a text bar on stdout whose last state (after the last \\r) is 100 %."""
+    clean_env.setenv("COURSE_PROGRESS", "text")
+    simulate(progress_callback(300, desc="1-10-6-1 net"), 300)
+    out, err = capsys.readouterr()
+    assert err == ""
+    final = out.rstrip("\n").split("\r")[-1]
+    assert final.startswith("1-10-6-1 net: 100%|") and "300/300" in final and "loss 0.003333" in final
+    assert "█" in final
 
 
 # ------------------------------------------------------------------ with real training

@@ -1,88 +1,73 @@
-"""`course run`: executed copies, HTML pages and build/index.html, checked in headless Chromium.
+"""`course run`: executed copies, runs.json, exit status naming the notebook and the cell.
 
-A miniature course (three tiny notebooks, no TensorFlow) keeps this quick; the real course
-runs under nbval in the same test suite.
+The site it builds is tested in tests/test_site.py. A miniature course (tests/tiny_course.py,
+no TensorFlow) keeps this quick; the real course runs under nbval in the same test suite.
 """
 
 from __future__ import annotations
 
-import os
-import re
-import shutil
-import subprocess
-from pathlib import Path
+import json
 
 import nbformat
 import pytest
 
 from course_utils.tools import course_runner as report
-from course_utils.tools.notebook_io import write_notebook
+from course_utils.errors import SiteError
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
-
-
-def _nb(*sources: str, lesson: str = "02_00") -> nbformat.NotebookNode:
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_markdown_cell(f"# {lesson} tiny")] + [nbformat.v4.new_code_cell(s) for s in sources]
-    return nb
+from tiny_course import make_tiny_course
 
 
 @pytest.fixture()
 def tiny_course(tmp_path, monkeypatch):
-    for kind in ("notebooks", "solutions", "exercises", "course_utils"):
-        (tmp_path / kind).mkdir()
-    write_notebook(_nb("from course_utils.lesson.key_figures import report_figure",
-                       "report_figure('02_00.answer', 6 * 7, expect=42, label='the answer')"),
-                   tmp_path / "notebooks" / "02_00_tiny.ipynb")
-    write_notebook(_nb("x = 1", "print('solution ran', x)"), tmp_path / "solutions" / "02_00_tiny.ipynb")
-    write_notebook(_nb("y = 2", "raise ValueError('broken on purpose')", "print('never')", lesson="02_01"),
-                   tmp_path / "solutions" / "02_01_broken.ipynb")
-    monkeypatch.setenv("COURSE_ROOT", str(tmp_path))
-    return tmp_path
+    root = make_tiny_course(tmp_path / "course")
+    monkeypatch.setenv("COURSE_ROOT", str(root))
+    return root
 
 
-def test_run_writes_executed_copies_pages_and_index(tiny_course):
-    runs, index = report.run_course(root=tiny_course, build=tiny_course / "build", workers=2)
-    by_label = {r.label: r for r in runs}
-    assert set(by_label) == {"notebooks/02_00_tiny.ipynb", "solutions/02_00_tiny.ipynb", "solutions/02_01_broken.ipynb"}
-    assert by_label["notebooks/02_00_tiny.ipynb"].status == "ok"
-    assert by_label["notebooks/02_00_tiny.ipynb"].figures[0]["value"] == 42
-    broken = by_label["solutions/02_01_broken.ipynb"]
-    assert broken.status == "failed" and "cell 3" in broken.failure and "broken on purpose" in broken.failure
+def test_run_writes_executed_copies_and_runs_json(tiny_course):
     build = tiny_course / "build"
+    runs, site = report.run_course(root=tiny_course, build=build, workers=2, site=False)
+    assert site is None and not (build / "site").exists()
+    by_label = {r.label: r for r in runs}
+    assert list(by_label) == ["notebooks/02_00_tiny.ipynb", "solutions/02_00_tiny.ipynb",
+                              "solutions/02_01_broken.ipynb", "notebooks/ko/02_00_tiny.ipynb"]
+    lesson = by_label["notebooks/02_00_tiny.ipynb"]
+    assert lesson.status == "ok" and lesson.failed_cell is None
+    assert lesson.figures[0]["value"] == 42 and lesson.figures[0]["text"] == "the answer = 42"
+    assert [c["status"] for c in by_label["solutions/02_00_tiny.ipynb"].checks] == ["passed", "not_attempted"]
+    broken = by_label["solutions/02_01_broken.ipynb"]
+    assert broken.status == "failed" and broken.failed_cell == 3
+    assert broken.failure.startswith("cell 3: ") and "broken on purpose" in broken.failure
     for r in runs:
-        assert (build / "executed" / r.kind / f"{r.name}.ipynb").is_file()
-        assert (build / r.html_path).is_file()
-    text = index.read_text(encoding="utf-8")
-    assert "the answer = 42" in text and "FAILED" in text and "3 notebooks, 1 failed" in text
+        assert r.executed_path(build).is_file()
+    assert by_label["notebooks/ko/02_00_tiny.ipynb"].executed_path(build) == \
+        build / "executed" / "notebooks" / "ko" / "02_00_tiny.ipynb"
+    # runs.json brings the same rows back (what `course site` builds from)
+    again = report.load_runs(build)
+    assert [(r.label, r.status, r.failed_cell, r.failure) for r in again] == \
+        [(r.label, r.status, r.failed_cell, r.failure) for r in runs]
+    assert again[0].figures == lesson.figures
+    # the kernel ran with the text progress bar: its final state is in the executed copy
+    nb = json.loads(lesson.executed_path(build).read_text(encoding="utf-8"))
+    streams = "".join(o.get("text", "") for c in nb["cells"] for o in c.get("outputs", []) if o["output_type"] == "stream")
+    assert "tiny net: 100%" in streams
     # the committed notebooks are never written
     assert not nbformat.read(tiny_course / "notebooks" / "02_00_tiny.ipynb", 4).cells[2].outputs
 
 
 def test_run_exit_status_names_the_failing_notebook_and_cell(tiny_course, capsys):
-    assert report.main(workers=2) == 1
+    assert report.main(workers=2, site=False) == 1
     out = capsys.readouterr().out
-    assert "FAILED solutions/02_01_broken.ipynb at cell 3" in out and "Report:" in out
-    assert report.main(workers=1, names=["02_00"]) == 0
+    assert "FAILED solutions/02_01_broken.ipynb at cell 3: ValueError: broken on purpose" in out
+    assert report.main(workers=1, names=["02_00"], site=False) == 0
 
 
-def _dump_dom(url: str, profile: Path) -> str:
-    cmd = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-           "--disable-background-networking", "--disable-component-update", "--disable-sync",
-           f"--user-data-dir={profile}", "--dump-dom", url]
-    out = subprocess.run(cmd, capture_output=True, text=True, timeout=90)
-    assert out.returncode == 0, out.stderr[-2000:]
-    return out.stdout
-
-
-@pytest.mark.skipif(CHROMIUM is None and not os.environ.get("CI"),
-                    reason="Chromium is not installed (CI installs it: apt-get install chromium)")
-def test_index_renders_in_headless_chromium_and_links_every_page(tiny_course, tmp_path):
-    assert CHROMIUM, "CI must have Chromium: .ci/run installs the Debian package"
-    runs, index = report.run_course(root=tiny_course, build=tiny_course / "build", workers=2)
-    dom = _dump_dom(index.resolve().as_uri(), tmp_path / "profile")
-    assert "Course run report" in dom and 'id="notebooks"' in dom
-    links = re.findall(r'<a href="([^"]+)"', dom)
-    assert sorted(links) == sorted(r.html_path for r in runs)
-    page = _dump_dom((index.parent / links[0]).resolve().as_uri(), tmp_path / "profile")
-    assert "tiny" in page  # the notebook's own title rendered
+def test_course_site_needs_a_run_first(tiny_course, capsys):
+    with pytest.raises(SiteError, match="run `course run`"):
+        report.load_runs(tiny_course / "build")
+    assert report.site_main() == 1
+    assert "SITE NOT BUILT" in capsys.readouterr().out
+    (tiny_course / "build" / "executed").mkdir(parents=True)
+    (tiny_course / "build" / "executed" / "runs.json").write_text("[{\"kind\": 1, \"bogus\": 2}]")
+    with pytest.raises(SiteError, match="damaged"):
+        report.load_runs(tiny_course / "build")

@@ -57,6 +57,10 @@ def test_slow_built_wheel_loads_every_dataset_from_any_folder(built, tmp_path):
     names = set(zipfile.ZipFile(wheel).namelist())
     for f in ("test.csv", "BostonHousing.csv", "house_price_of_unit_area.csv", "README.md"):
         assert f"course_utils/_datasets/{f}" in names, sorted(names)
+    # the course site's Sphinx project (course run builds the site from an installed package too)
+    for f in ("conf.py", "_templates/language-switch.html", "_static/course.css"):
+        assert f"course_utils/tools/site/{f}" in names, sorted(names)
+    assert any(n.endswith("entry_points.txt") for n in names)
 
     install = subprocess.run([sys.executable, *PIP, "install", "--no-deps", "--target", str(site), str(wheel)],
                              capture_output=True, text=True, timeout=600)

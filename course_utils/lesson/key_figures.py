@@ -3,16 +3,19 @@
 A notebook reports each claim-backing number once::
 
     report_figure("02_01.xor_accuracy", acc, expect=1.0, label="XOR accuracy", fmt="{:.4f}")
-    # 02_01 XOR accuracy = 1.0000 ✓ (expected 1.0)
+    # XOR accuracy = 1.0000
 
-Inside Jupyter/IPython the line is a rich display that also carries a JSON payload with
-mimetype ``application/vnd.course.figure+json``: ``{key, label, value, ok, expected}``.
-The course runner (:func:`course_utils.tools.course_runner.load_figures`) reads these
-payloads back from an executed notebook. Outside IPython the line is printed.
+The student sees the value only; the band stays with the tools. Inside Jupyter/IPython
+the line is a rich display that also carries a JSON payload with mimetype
+``application/vnd.course.figure+json``: ``{key, label, value, ok, expected, text}``
+(``expected`` is the band as text, ``text`` the line shown). The course runner
+(:func:`course_utils.tools.course_runner.load_figures`) reads these payloads back from an
+executed notebook, and the course site renders them. Outside IPython the line is printed.
 
 A figure outside its band raises :class:`~course_utils.errors.FigureOutOfBand` when the
-environment variable ``COURSE_STRICT=1`` (set by the test suite, so a drifting notebook
-fails CI); otherwise a ⚠ line is shown and the notebook carries on.
+environment variable ``COURSE_STRICT=1`` (set by the test suite and ``course run``, so a
+drifting notebook fails CI); otherwise a ⚠ line, still without the band, asks the
+student to re-run the notebook, and the notebook carries on.
 """
 
 from __future__ import annotations
@@ -277,12 +280,13 @@ def report_figure(
     element must lie inside. NaN never passes a check. ``label`` defaults to the key's name
     with spaces; ``fmt`` (default ``"{:.4g}"``) formats floats and float arrays.
 
-    Outside the band: raises :class:`FigureOutOfBand` if ``COURSE_STRICT=1``, otherwise
-    shows a ⚠ line. Returns ``value`` unchanged.
+    Shows ``label = value`` (never the band). Outside the band: raises
+    :class:`FigureOutOfBand` if ``COURSE_STRICT=1``, otherwise shows a ⚠ line asking for a
+    re-run. Returns ``value`` unchanged.
     """
     _validate(key, expect, low, high, tol, label, fmt)
     fmt = fmt or DEFAULT_FMT
-    lesson, name = key.split(".", 1)
+    name = key.split(".", 1)[1]
     label = label if label is not None else name.replace("_", " ")
 
     if expect is not None:
@@ -294,17 +298,14 @@ def report_figure(
     expected = _expected_text(expect, low, high, tol)
 
     value_text = _format_value(value, fmt)
-    if expected is None:
-        text = f"{lesson} {label} = {value_text}"
-    elif ok:
-        text = f"{lesson} {label} = {value_text} ✓ (expected {expected})"
-    else:
-        what = "differs from the expected value" if expect is not None else "is outside the expected band"
+    text = f"{label} = {value_text}"
+    if not ok:
         text = (
-            f"⚠ {lesson} {label} = {value_text} {what} (expected {expected}). "
-            "Re-run the notebook from the top (Restart & Run All); if it stays, compare your code with the lesson."
+            f"⚠ {text}: not the result this lesson gets. Re-run the notebook from the top "
+            "(Restart & Run All); if it stays, compare your code with the lesson."
         )
-    payload = {"key": key, "label": label, "value": _json_safe(value), "ok": bool(ok), "expected": expected}
+    payload = {"key": key, "label": label, "value": _json_safe(value), "ok": bool(ok), "expected": expected,
+               "text": text}
     _emit(text, payload)
     if not ok and strict_mode():
         raise FigureOutOfBand(

@@ -6,12 +6,15 @@ callbacks=[...])`` or ``fit_fast(..., progress=...)`` (which uses it for ``"auto
 * ``"bar"``: a tqdm progress bar (``tqdm.auto``: a widget in Jupyter, text in a terminal)
   with the latest loss. It is redrawn at most every 0.2 s, so a 2000-epoch fit pays a
   clock read per epoch and nothing more.
+* ``"text"``: the same bar drawn as text on standard output, also inside Jupyter. ``course
+  run`` uses it, so an executed notebook keeps the bar's final state and the course site
+  shows it (a widget's state needs JavaScript from the internet to be seen).
 * ``"plain"``: at most 10 short lines, one every 10 % of the epochs (every epoch when
   there are fewer than 10), with the epoch and the logged values to 4 significant
   digits. No timings, so the output is identical on every run (nbval, CI).
 * ``"none"``: shows nothing.
-* ``"auto"``: the environment variable ``COURSE_PROGRESS`` (``bar``, ``plain`` or
-  ``none``) if set; otherwise ``"plain"`` under CI (``CI``) or pytest
+* ``"auto"``: the environment variable ``COURSE_PROGRESS`` (``bar``, ``text``, ``plain``
+  or ``none``) if set; otherwise ``"plain"`` under CI (``CI``) or pytest
   (``PYTEST_CURRENT_TEST``) or outside Jupyter, and ``"bar"`` in Jupyter.
 
 Example (the slides' seed 001 shows tqdm; this is the Keras version)::
@@ -34,17 +37,17 @@ tf, keras = import_tensorflow_quietly()
 
 __all__ = ["progress_callback", "resolve_mode", "MODES"]
 
-MODES = ("bar", "plain", "none")
+MODES = ("bar", "text", "plain", "none")
 #: Seconds between two redraws of the bar.
 BAR_INTERVAL = 0.2
 
 
 def resolve_mode(mode: str = "auto") -> str:
-    """``"auto"`` → ``"bar"``, ``"plain"`` or ``"none"`` (rules in the module docstring)."""
+    """``"auto"`` → ``"bar"``, ``"text"``, ``"plain"`` or ``"none"`` (rules in the module docstring)."""
     if mode != "auto":
         if mode not in MODES:
             raise TrainingError(
-                f"progress mode must be 'auto', 'bar', 'plain' or 'none', not {mode!r}."
+                f"progress mode must be 'auto', 'bar', 'text', 'plain' or 'none', not {mode!r}."
             )
         return mode
     forced = os.environ.get("COURSE_PROGRESS", "").strip().lower()
@@ -52,7 +55,7 @@ def resolve_mode(mode: str = "auto") -> str:
         if forced not in MODES:
             raise TrainingError(
                 f"The environment variable COURSE_PROGRESS is {forced!r}; it must be "
-                "bar, plain or none (or unset it)."
+                "bar, text, plain or none (or unset it)."
             )
         return forced
     if os.environ.get("CI") or os.environ.get("PYTEST_CURRENT_TEST"):
@@ -122,12 +125,14 @@ class PlainProgress(_Progress):
 class BarProgress(_Progress):
     """A tqdm bar redrawn at most every ``BAR_INTERVAL`` seconds, with the latest loss."""
 
-    def on_train_begin(self, logs=None):
-        super().on_train_begin(logs)
+    def _make_bar(self):
         from tqdm.auto import tqdm
 
-        self._bar = tqdm(total=self.total, desc=self.desc, unit="epoch",
-                         mininterval=BAR_INTERVAL, leave=True)
+        return tqdm(total=self.total, desc=self.desc, unit="epoch", mininterval=BAR_INTERVAL, leave=True)
+
+    def on_train_begin(self, logs=None):
+        super().on_train_begin(logs)
+        self._bar = self._make_bar()
         self._pending = 0
         self._last_draw = time.monotonic()
 
@@ -152,12 +157,24 @@ class BarProgress(_Progress):
         self._bar.close()
 
 
+class TextBarProgress(BarProgress):
+    """The tqdm bar as text on standard output, wherever it runs (what ``course run`` shows)."""
+
+    def _make_bar(self):
+        import sys
+
+        from tqdm.std import tqdm
+
+        return tqdm(total=self.total, desc=self.desc, unit="epoch", mininterval=BAR_INTERVAL, leave=True,
+                    file=sys.stdout, ascii=False, dynamic_ncols=False, ncols=100)
+
+
 def progress_callback(epochs: int, *, mode: str = "auto", desc: str = "training") -> "keras.callbacks.Callback":
     """A Keras callback showing training progress: bar, plain lines or nothing (lesson 02_09).
 
     ``epochs`` is the number of epochs of the fit (the bar's length; when ``model.fit``
     tells the callback its own ``epochs``, that value wins). ``mode`` is ``"auto"``,
-    ``"bar"``, ``"plain"`` or ``"none"``; ``desc`` labels the bar or the lines.
+    ``"bar"``, ``"text"``, ``"plain"`` or ``"none"``; ``desc`` labels the bar or the lines.
     Works with ``model.fit(..., verbose=0, callbacks=[cb])`` and ``fit_fast(..., progress=cb)``.
     """
     if isinstance(epochs, bool) or not isinstance(epochs, numbers.Integral) or epochs < 1:
@@ -170,6 +187,8 @@ def progress_callback(epochs: int, *, mode: str = "auto", desc: str = "training"
         return keras.callbacks.Callback()
     if resolved == "plain":
         return PlainProgress(epochs, str(desc))
+    if resolved == "text":
+        return TextBarProgress(epochs, str(desc))
     try:
         import tqdm.auto  # noqa: F401
     except ImportError:  # pragma: no cover - tqdm is a course dependency

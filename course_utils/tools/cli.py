@@ -3,7 +3,8 @@
     course list                       lessons and their notebooks
     course start 02_00 [--new]        copy an exercise into work/ (never overwrites)
     course grade FILE [--json]        run a filled notebook in a fresh kernel and grade it
-    course run [--workers 2] [02_01…] execute the course, write build/index.html
+    course run [--workers 2] [02_01…] execute the course, build the site in build/site/
+    course site                       rebuild build/site/ from the last run (no execution)
     course generate [--check]         make exercises/ from solutions/
     course clean FILE…                strip outputs so a notebook can be committed
     course badges [--check]           Colab badges and install cells in every notebook, launch links in README
@@ -74,7 +75,13 @@ def _cmd_grade(args) -> int:
 def _cmd_run(args) -> int:
     from .course_runner import main as run_main
 
-    return run_main(workers=args.workers, names=args.lessons or None)
+    return run_main(workers=args.workers, names=args.lessons or None, site=not args.no_site)
+
+
+def _cmd_site(args) -> int:
+    from .course_runner import site_main
+
+    return site_main(jobs=args.workers)
 
 
 def _cmd_generate(args) -> int:
@@ -126,11 +133,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print a machine-readable report")
     p.set_defaults(func=_cmd_grade)
 
-    p = sub.add_parser("run", help="execute every practice and solution notebook, write build/index.html",
+    p = sub.add_parser("run", help="execute every practice and solution notebook, build the site in build/site/",
                        parents=[where])
     p.add_argument("lessons", nargs="*", help="only these lessons (e.g. 02_01)")
     p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--no-site", action="store_true", help="only execute; do not build the site")
     p.set_defaults(func=_cmd_run)
+
+    p = sub.add_parser("site", help="rebuild the site in build/site/ from the last `course run` (no execution)")
+    p.add_argument("--workers", type=int, default=2, help="Sphinx processes (default 2)")
+    p.set_defaults(func=_cmd_site)
 
     p = sub.add_parser("generate", help="generate exercises/ from solutions/", parents=[where])
     p.add_argument("names", nargs="*")

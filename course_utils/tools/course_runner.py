@@ -1,149 +1,165 @@
-"""Execute the course and build its report: the main job behind ``make run`` (instructors).
+"""Execute the course and build its website: the main job behind ``make run`` (instructors).
 
 Every practice notebook (``notebooks/``) and solution (``solutions/``) runs in a fresh
 kernel, two at a time, from its own folder, with ``COURSE_STRICT=1`` so a failed check or
-a key figure outside its band fails the notebook. Written into the git-ignored ``build/``:
+a key figure outside its band fails the notebook, and ``COURSE_PROGRESS=text`` so a
+training run's progress bar stays visible in the executed copy. A Korean edition
+(``notebooks/ko/``, ``solutions/ko/``) runs too once it exists. Written into the
+git-ignored ``build/``:
 
-- ``build/executed/<kind>/<name>.ipynb``: the executed copies;
-- ``build/html/<kind>/<name>.html``: one HTML page per notebook;
-- ``build/index.html``: notebook, status, seconds and the key figures each one reports.
+- ``build/executed/<kind>/<name>.ipynb``: the executed copies, and ``runs.json`` (status,
+  seconds and the failing cell of each);
+- ``build/site/``: the course website (:mod:`course_utils.tools.site`): overview with the
+  key-figure table, one page per notebook, search, formulas rendered offline.
 
 The committed notebooks are never written. The exit status is non-zero when any notebook
-fails, and the failure names the notebook and the cell.
+fails (its page is still built, marked failed) or the site cannot be built, and the
+failure names the notebook and the cell (``cell N`` counts every cell from 1).
+
+    course run [02_01 …]        # execute (some lessons), then build the site
+    course site                 # rebuild the site from build/executed without executing
 """
 
 from __future__ import annotations
 
-import html
 import json
 import os
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .catalog import repo_root
-from ..errors import NotebookError
+from ..checks.core import MIMETYPE as CHECK_MIMETYPE
+from ..errors import NotebookError, SiteError
 from ..lesson.key_figures import MIMETYPE as FIGURE_MIMETYPE
 from .notebook_io import read_notebook
+from .site.builder import EDITIONS, SitePage, SiteResult, build_site, edition
 
 RUN_KINDS = ("notebooks", "solutions")
+RUNS_FILE = "runs.json"
+#: The kernel's environment for ``course run``.
+RUN_ENV = {"COURSE_STRICT": "1", "COURSE_PROGRESS": "text", "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+           "PYTHONHASHSEED": "0", "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONWARNINGS": "ignore"}
 
 
 @dataclass
 class NotebookRun:
     kind: str
     name: str
+    edition: str = "en"
     seconds: float = 0.0
     status: str = "pending"  # ok | failed
     failure: str = ""
+    failed_cell: int | None = None  # 1-based, counting every cell
     figures: list[dict] = field(default_factory=list)
+    checks: list[dict] = field(default_factory=list)
 
     @property
-    def html_path(self) -> str:
-        return f"html/{self.kind}/{self.name}.html"
+    def folder(self) -> str:
+        """``notebooks`` or ``notebooks/ko``: where the notebook sits in the repository."""
+        sub = edition(self.edition).folder
+        return f"{self.kind}/{sub}" if sub else self.kind
 
     @property
     def label(self) -> str:
-        return f"{self.kind}/{self.name}.ipynb"
+        return f"{self.folder}/{self.name}.ipynb"
+
+    def executed_path(self, build: Path) -> Path:
+        return build / "executed" / self.folder / f"{self.name}.ipynb"
 
 
-def collect(root: Path, kinds=RUN_KINDS, names: list[str] | None = None) -> list[tuple[str, Path]]:
-    """The notebooks to run: ``(kind, path)`` pairs, optionally only the lessons in ``names``."""
+def collect(root: Path, kinds=RUN_KINDS, names: list[str] | None = None) -> list[tuple[str, Path, str]]:
+    """The notebooks to run: ``(kind, path, edition)`` triples, optionally only the lessons in ``names``."""
     found = []
-    for kind in kinds:
-        for path in sorted((root / kind).glob("*.ipynb")):
-            if names and not any(path.stem.startswith(n) for n in names):
-                continue
-            found.append((kind, path))
+    for ed in EDITIONS:
+        for kind in kinds:
+            folder = root / kind / ed.folder if ed.folder else root / kind
+            for path in sorted(folder.glob("*.ipynb")):
+                if names and not any(path.stem.startswith(n) for n in names):
+                    continue
+                found.append((kind, path, ed.code))
     return found
 
 
-def run_one(kind: str, path: Path, build: Path, *, cell_timeout: float = 120) -> NotebookRun:
-    """Execute one notebook, write its executed copy and HTML page, return its row."""
+def run_one(kind: str, path: Path, build: Path, *, edition: str = "en", cell_timeout: float = 120) -> NotebookRun:
+    """Execute one notebook and write its executed copy; return its row."""
     from .executor import execute_notebook
 
-    run = NotebookRun(kind, path.stem)
+    run = NotebookRun(kind, path.stem, edition)
     nb = read_notebook(path)
-    env = {"COURSE_STRICT": "1", "COURSE_PROGRESS": "none", "MPLBACKEND": "module://matplotlib_inline.backend_inline",
-           "PYTHONHASHSEED": "0", "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONWARNINGS": "ignore"}
-    result = execute_notebook(nb, cwd=path.parent, cell_timeout=cell_timeout, allow_errors=True, env=env)
+    result = execute_notebook(nb, cwd=path.parent, cell_timeout=cell_timeout, allow_errors=True, env=RUN_ENV)
     run.seconds = result.seconds
     run.figures = load_figures(result.nb)
+    run.checks = load_checks(result.nb)
     if result.errors or result.timed_out or result.kernel_died:
         run.status = "failed"
-        if result.errors:
-            first = result.errors[0]
+        first = result.errors[0] if result.errors else None
+        if first is not None:
+            run.failed_cell = first.index + 1
             run.failure = f"cell {first.index + 1}: {first.last_line}"
         else:
             run.failure = "the kernel died" if result.kernel_died else "timed out"
     else:
         run.status = "ok"
-    executed = build / "executed" / kind / path.name
+    executed = run.executed_path(build)
     executed.parent.mkdir(parents=True, exist_ok=True)
-    executed.write_text(json.dumps(result.nb, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    page = build / run.html_path
-    page.parent.mkdir(parents=True, exist_ok=True)
-    page.write_text(_to_html(result.nb), encoding="utf-8")
+    tmp = executed.with_suffix(".ipynb.tmp")
+    tmp.write_text(json.dumps(result.nb, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    os.replace(tmp, executed)
     return run
 
 
-def _to_html(nb) -> str:
-    from nbconvert import HTMLExporter
+def write_runs(runs: list[NotebookRun], build: Path) -> Path:
+    """Record the rows of a run in ``build/executed/runs.json`` (``course site`` reads it back)."""
+    path = build / "executed" / RUNS_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    rows = [{k: v for k, v in asdict(r).items() if k not in ("figures", "checks")} for r in runs]
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(rows, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+    return path
 
-    body, _ = HTMLExporter(template_name="lab").from_notebook_node(nb)
-    return body
 
-
-def write_index(runs: list[NotebookRun], build: Path) -> Path:
-    """Write ``build/index.html`` listing every notebook with its status and key figures."""
-    rows = []
+def load_runs(build: Path) -> list[NotebookRun]:
+    """The rows of the last ``course run`` (figures and checks read from the executed copies)."""
+    path = build / "executed" / RUNS_FILE
+    if not path.is_file():
+        raise SiteError(f"No course run recorded in {path}; run `course run` (or `make run`) first.")
+    try:
+        rows = json.loads(path.read_text(encoding="utf-8"))
+        runs = [NotebookRun(**row) for row in rows]
+    except (ValueError, TypeError) as exc:
+        raise SiteError(f"{path} is damaged ({exc}); run `course run` again.") from None
     for r in runs:
-        figs = "<br>".join(
-            f"{html.escape(str(f.get('label') or f.get('key')))} = {html.escape(_short(f.get('value')))}"
-            + ("" if f.get("ok", True) else " <b class='bad'>(outside band)</b>")
-            for f in r.figures
-        )
-        status = "ok" if r.status == "ok" else f"FAILED — {html.escape(r.failure)}"
-        rows.append(
-            f"<tr class='{r.status}'><td><a href='{html.escape(r.html_path)}'>{html.escape(r.label)}</a></td>"
-            f"<td class='status'>{status}</td><td class='num'>{r.seconds:.1f}</td><td>{figs}</td></tr>"
-        )
-    failed = sum(r.status != "ok" for r in runs)
-    total = sum(r.seconds for r in runs)
-    page = f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Course run report</title>
-<style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse}}
-td,th{{border:1px solid #ccc;padding:4px 8px;vertical-align:top}}tr.failed{{background:#fdd}}
-.num{{text-align:right}}.bad{{color:#a00}}</style></head><body>
-<h1>Course run report</h1>
-<p id="summary">{len(runs)} notebooks, {failed} failed, {total:.1f} s of kernel time.</p>
-<table id="notebooks"><thead><tr><th>notebook</th><th>status</th><th>seconds</th><th>key figures</th></tr></thead>
-<tbody>
-{chr(10).join(rows)}
-</tbody></table></body></html>
-"""
-    index = build / "index.html"
-    index.write_text(page, encoding="utf-8")
-    return index
+        executed = r.executed_path(build)
+        if executed.is_file():
+            r.figures, r.checks = load_figures(executed), load_checks(executed)
+    return runs
 
 
-def _short(value) -> str:
-    """A figure for the index: floats to 4 significant digits, long lists cut after 8 items."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, float):
-        return f"{value:.4g}"
-    if isinstance(value, list):
-        items = [_short(v) for v in value[:8]] + (["…"] if len(value) > 8 else [])
-        return "[" + ", ".join(items) + "]"
-    return json.dumps(value, ensure_ascii=False)
+def site_pages(runs: list[NotebookRun], build: Path) -> list[SitePage]:
+    """The site's pages for the rows of a run (a notebook that never ran has no executed copy)."""
+    pages = []
+    for r in runs:
+        executed = r.executed_path(build)
+        pages.append(SitePage(kind=r.kind, name=r.name, edition=r.edition, status=r.status, failure=r.failure,
+                              failed_cell=r.failed_cell, seconds=r.seconds,
+                              executed=executed if executed.is_file() else None,
+                              figures=r.figures, checks=r.checks))
+    return pages
 
 
 def run_course(*, root: Path | None = None, build: Path | None = None, workers: int = 2,
-               names: list[str] | None = None, kinds=RUN_KINDS, stream=None) -> tuple[list[NotebookRun], Path]:
-    """Execute the course with ``workers`` kernels at a time; return the rows and the index path."""
+               names: list[str] | None = None, kinds=RUN_KINDS, stream=None,
+               site: bool = True) -> tuple[list[NotebookRun], SiteResult | None]:
+    """Execute the course with ``workers`` kernels at a time, then build the site.
+
+    Returns the rows (in course order) and what the site build made (None with
+    ``site=False``). Raises :class:`SiteError` when the site cannot be built; the rows are
+    in ``build/executed/runs.json`` by then.
+    """
     root = root or repo_root()
     build = build or root / "build"
     stream = stream or sys.stdout
@@ -153,18 +169,21 @@ def run_course(*, root: Path | None = None, build: Path | None = None, workers: 
     runs: list[NotebookRun] = []
     bar = _progress(len(todo), stream)
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        futures = {pool.submit(run_one, kind, path, build): (kind, path) for kind, path in todo}
+        futures = {pool.submit(run_one, kind, path, build, edition=ed): (kind, path, ed) for kind, path, ed in todo}
         for future in as_completed(futures):
-            kind, path = futures[future]
+            kind, path, ed = futures[future]
             try:
                 run = future.result()
             except Exception as exc:  # an unreadable notebook: report it, keep going
-                run = NotebookRun(kind, path.stem, status="failed", failure=f"{type(exc).__name__}: {exc}")
+                run = NotebookRun(kind, path.stem, ed, status="failed", failure=f"{type(exc).__name__}: {exc}")
             runs.append(run)
             bar(run)
-    order = {(k, p.stem): i for i, (k, p) in enumerate(todo)}
-    runs.sort(key=lambda r: order[(r.kind, r.name)])
-    return runs, write_index(runs, build)
+    order = {(k, p.stem, e): i for i, (k, p, e) in enumerate(todo)}
+    runs.sort(key=lambda r: order[(r.kind, r.name, r.edition)])
+    write_runs(runs, build)
+    if not site:
+        return runs, None
+    return runs, build_site(site_pages(runs, build), root=root, build=build, jobs=workers)
 
 
 def _progress(total: int, stream):
@@ -193,11 +212,47 @@ def _progress(total: int, stream):
     return update
 
 
-def main(workers: int = 2, names: list[str] | None = None) -> int:
+def _report_site(result: SiteResult) -> None:
+    print(f"Site: {result.index.resolve()}  ({result.size_bytes / 1e6:.1f} MB, built in {result.seconds:.1f} s; "
+          f"preview: python -m http.server -d {result.site})")
+    if result.warnings:
+        print(f"The site build printed {len(result.warnings)} warning(s):")
+        for line in result.warnings[:10]:
+            print(f"  {line}")
+
+
+def main(workers: int = 2, names: list[str] | None = None, site: bool = True) -> int:
+    """``course run``: execute, build the site, name every failure; 0 when everything passed."""
     start = time.perf_counter()
-    runs, index = run_course(workers=workers, names=names)
+    root = repo_root()
+    try:
+        runs, result = run_course(root=root, workers=workers, names=names, site=site)
+        site_error = None
+    except SiteError as exc:
+        runs, result, site_error = load_runs(root / "build"), None, exc
     failed = [r for r in runs if r.status != "ok"]
-    print(f"\nReport: {index.resolve()}  ({len(runs)} notebooks, {time.perf_counter() - start:.0f} s wall time)")
+    print(f"\nRan {len(runs)} notebooks in {time.perf_counter() - start:.0f} s wall time; {len(failed)} failed.")
+    if result is not None:
+        _report_site(result)
+    for r in failed:
+        print(f"FAILED {r.label} at {r.failure}")
+    if site_error is not None:
+        print(f"SITE NOT BUILT: {site_error}")
+    return 1 if failed or site_error is not None else 0
+
+
+def site_main(jobs: int = 2) -> int:
+    """``course site``: rebuild ``build/site`` from the executed notebooks of the last run."""
+    root = repo_root()
+    build = root / "build"
+    try:
+        runs = load_runs(build)
+        result = build_site(site_pages(runs, build), root=root, build=build, jobs=jobs)
+    except SiteError as exc:
+        print(f"SITE NOT BUILT: {exc}")
+        return 1
+    _report_site(result)
+    failed = [r for r in runs if r.status != "ok"]
     for r in failed:
         print(f"FAILED {r.label} at {r.failure}")
     return 1 if failed else 0
@@ -210,20 +265,15 @@ def _plain_json(obj):
     return json.loads(json.dumps(obj))
 
 
-def load_figures(nb) -> list[dict]:
-    """All key-figure payloads in an executed notebook, in cell order (course report).
-
-    ``nb`` is a notebook object (``nbformat.NotebookNode`` or dict) or a path to an
-    ``.ipynb`` file. Returns a list of ``{key, label, value, ok, expected}`` dicts; a
-    notebook without outputs gives an empty list.
-    """
+def _load_payloads(nb, mimetype: str, what: str) -> list[tuple[int, object]]:
+    """``(cell number from 1, payload)`` for every output of ``mimetype`` in the notebook."""
     if isinstance(nb, (str, os.PathLike)):
         nb = read_notebook(nb)
     if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
         raise NotebookError(
-            f"load_figures: expected a notebook (nbformat.read(...) or a path to .ipynb), got {type(nb).__name__}."
+            f"{what}: expected a notebook (nbformat.read(...) or a path to .ipynb), got {type(nb).__name__}."
         )
-    figures: list[dict] = []
+    found: list[tuple[int, object]] = []
     for index, cell in enumerate(nb["cells"]):
         if cell.get("cell_type") != "code":
             continue
@@ -231,13 +281,31 @@ def load_figures(nb) -> list[dict]:
             if output.get("output_type") not in ("display_data", "execute_result"):
                 continue
             data = output.get("data") or {}
-            if FIGURE_MIMETYPE not in data:
+            if mimetype not in data:
                 continue
             try:
-                payload = _plain_json(data[FIGURE_MIMETYPE])
+                payload = _plain_json(data[mimetype])
             except (TypeError, ValueError) as exc:
-                raise NotebookError(f"load_figures: cell {index} holds a figure payload that is not JSON ({exc}).") from None
-            if not isinstance(payload, dict) or "key" not in payload:
-                raise NotebookError(f"load_figures: cell {index} holds a figure payload without a 'key': {payload!r}.")
-            figures.append(payload)
+                raise NotebookError(f"{what}: cell {index + 1} holds a payload that is not JSON ({exc}).") from None
+            found.append((index + 1, payload))
+    return found
+
+
+def load_figures(nb) -> list[dict]:
+    """All key-figure payloads in an executed notebook, in cell order (course site).
+
+    ``nb`` is a notebook object (``nbformat.NotebookNode`` or dict) or a path to an
+    ``.ipynb`` file. Returns a list of ``{key, label, value, ok, expected, text}`` dicts; a
+    notebook without outputs gives an empty list.
+    """
+    figures = []
+    for cell, payload in _load_payloads(nb, FIGURE_MIMETYPE, "load_figures"):
+        if not isinstance(payload, dict) or "key" not in payload:
+            raise NotebookError(f"load_figures: cell {cell} holds a figure payload without a 'key': {payload!r}.")
+        figures.append(payload)
     return figures
+
+
+def load_checks(nb) -> list[dict]:
+    """All check-result payloads ``{exercise, task, title, status, message}`` in an executed notebook."""
+    return [c for _, c in _load_payloads(nb, CHECK_MIMETYPE, "load_checks") if isinstance(c, dict)]

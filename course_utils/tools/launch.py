@@ -41,7 +41,7 @@ INSTALL_TAG = "colab-install"
 INSTALL_ENV = "COURSE_INSTALL_SPEC"
 COLAB_BADGE_SVG = "https://colab.research.google.com/assets/colab-badge.svg"
 BINDER_BADGE_SVG = "https://mybinder.org/badge_logo.svg"
-_COLAB_BADGE_LINE = re.compile(r"^\[!\[Open In Colab\]\([^)]*\)\]\(https://colab\.research\.google\.com/[^)]*\)\s*$")
+COLAB_BADGE_LINE = re.compile(r"^\[!\[Open In Colab\]\([^)]*\)\]\(https://colab\.research\.google\.com/[^)]*\)\s*$")
 _GITHUB = re.compile(r"^https://github\.com/([\w.-]+)/([\w.-]+?)(?:\.git)?/?$")
 
 
@@ -139,7 +139,7 @@ def _title_index(nb: nbformat.NotebookNode, name: str) -> int:
 
 def _with_badge(source: str, badge: str) -> str:
     lines = source.strip("\n").split("\n")
-    body = [line for line in lines[1:] if not _COLAB_BADGE_LINE.match(line)]
+    body = [line for line in lines[1:] if not COLAB_BADGE_LINE.match(line)]
     while body and not body[0].strip():
         body.pop(0)
     return "\n".join([lines[0], "", badge] + ([""] + body if body else []))
