@@ -28,10 +28,13 @@ needs_chromium = pytest.mark.skipif(
 
 # ----------------------------------------------------------------------------- unit tests
 
-def test_repository_comes_from_pyproject_else_the_constant(tmp_path):
-    assert links.repository(tmp_path) == links.Repository(links.REPOSITORY_URL)      # no pyproject.toml
+def test_repository_comes_from_pyproject_else_the_installed_metadata(tmp_path):
+    from course_utils.tools.launch import read_config
+
+    ours = read_config(Path(__file__).resolve().parents[1]).repository
+    assert links.repository(tmp_path) == links.Repository(ours)                       # no pyproject.toml
     (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n')
-    assert links.repository(tmp_path).url == links.REPOSITORY_URL                    # no [project.urls]
+    assert links.repository(tmp_path).url == ours                                     # no [project.urls]
     (tmp_path / "pyproject.toml").write_text(
         '[project]\nname = "x"\n[project.urls]\nHomepage = "https://x.org"\nRepository = "https://github.com/o/r.git/"\n')
     repo = links.repository(tmp_path)

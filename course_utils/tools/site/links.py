@@ -1,7 +1,8 @@
 """Where the course lives online: the repository address and the launch links built from it (site).
 
 The address comes from ONE place: ``[project.urls]`` "Repository" in the course's
-``pyproject.toml`` when it is there, otherwise :data:`REPOSITORY_URL` below. Everything
+``pyproject.toml`` (read from the checkout being built, else from the installed package's
+metadata, which was made from that same file). Everything
 that links to the repository (the site's launch, download and repository buttons, the
 exercise links on the overview page) asks :func:`repository` for it::
 
@@ -25,10 +26,7 @@ if sys.version_info >= (3, 11):
 else:                                    # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-__all__ = ["REPOSITORY_URL", "REPOSITORY_BRANCH", "Repository", "repository", "colab_url", "binder_url"]
-
-#: Used only when pyproject.toml has no ``[project.urls]`` "Repository" entry.
-REPOSITORY_URL = "https://github.com/course-nn/neural-network-basics"
+__all__ = ["REPOSITORY_BRANCH", "Repository", "repository", "colab_url", "binder_url"]
 #: The branch that launch links open (Colab, Binder) and the site is published from.
 REPOSITORY_BRANCH = "main"
 
@@ -57,8 +55,25 @@ class Repository:
         return m.group(1), m.group(2)
 
 
+def _installed_repository() -> str:
+    """``[project.urls]`` Repository as recorded in the installed package's metadata."""
+    from importlib import metadata
+
+    try:
+        urls = metadata.metadata("nn-basics-course").get_all("Project-URL") or []
+    except metadata.PackageNotFoundError:
+        urls = []
+    for item in urls:
+        label, _, url = item.partition(",")
+        if label.strip().lower() == "repository":
+            return url.strip()
+    raise SiteError("No repository address: add [project.urls] Repository to pyproject.toml "
+                    "(and reinstall the package), so the site can make its launch links.")
+
+
 def repository(root: str | Path | None = None) -> Repository:
-    """The course repository: ``[project.urls]`` "Repository" of ``root/pyproject.toml``, else the constant."""
+    """The course repository: ``[project.urls]`` "Repository" of ``root/pyproject.toml``, else the
+    installed package's (the same entry, recorded at install time)."""
     if root is not None:
         path = Path(root) / "pyproject.toml"
         if path.is_file():
@@ -71,7 +86,7 @@ def repository(root: str | Path | None = None) -> Repository:
                     repo = Repository(value.strip().rstrip("/").removesuffix(".git"), from_pyproject=True)
                     repo.owner_repo  # noqa: B018 - validates the address now, with a clear message
                     return repo
-    return Repository(REPOSITORY_URL)
+    return Repository(_installed_repository())
 
 
 def colab_url(repo: Repository, path: str) -> str:
