@@ -1,13 +1,16 @@
 # Two commands do all the set-up (see README.md). Windows: `py bootstrap.py run|test`.
 PYTHON ?= python3
 
-.PHONY: run test bench exercises clean-notebooks
+.PHONY: run test test-fast bench exercises clean-notebooks
 
 run:            ## execute every practice and solution notebook, write build/index.html
 	$(PYTHON) bootstrap.py run
 
 test:           ## create .venv if needed, then run the whole test suite (unit + notebooks)
 	$(PYTHON) bootstrap.py test
+
+test-fast:      ## the unit tests only: no Jupyter kernel, no nbval, no wheel build (about 30 s)
+	$(PYTHON) bootstrap.py test tests -m "not notebook and not slow"
 
 bench:          ## run the benchmarks (P1-P5) and print their tables
 	$(PYTHON) bootstrap.py shell >/dev/null && .venv/bin/python -m benchmarks.run_all
