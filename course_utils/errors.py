@@ -74,3 +74,7 @@ class FigureArgumentError(CourseError, ValueError):
 
 class ModelConfigError(CourseError, ValueError):
     """A model builder was called with an impossible configuration (lesson 02_07)."""
+
+
+class ToolOptionError(CourseError, ValueError):
+    """A course tool got an option it cannot use (e.g. a timeout of 0 seconds)."""

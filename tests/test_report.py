@@ -17,14 +17,13 @@ import pytest
 
 from course_utils.tools import course_runner as report
 from course_utils.tools.notebook_io import write_notebook
+from helpers import make_notebook
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 
 
 def _nb(*sources: str, lesson: str = "02_00") -> nbformat.NotebookNode:
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_markdown_cell(f"# {lesson} tiny")] + [nbformat.v4.new_code_cell(s) for s in sources]
-    return nb
+    return make_notebook(("markdown", f"# {lesson} tiny"), *sources)
 
 
 @pytest.fixture()
@@ -86,3 +85,12 @@ def test_index_renders_in_headless_chromium_and_links_every_page(tiny_course, tm
     assert sorted(links) == sorted(r.html_path for r in runs)
     page = _dump_dom((index.parent / links[0]).resolve().as_uri(), tmp_path / "profile")
     assert "tiny" in page  # the notebook's own title rendered
+
+
+def test_a_timed_out_cell_has_one_number_in_the_run_report(tmp_path):
+    nb = make_notebook(("markdown", "# 02_00 slow"), "x = 1", "import time\ntime.sleep(60)", id_prefix="c")
+    path = write_notebook(nb, tmp_path / "notebooks" / "02_00_slow.ipynb")
+    run = report.run_one("notebooks", path, tmp_path / "build", cell_timeout=2)
+    # the third cell (index 2): the runner's prefix and the executor's message agree
+    assert run.status == "failed"
+    assert run.failure.startswith("cell 3: CellTimeoutError: cell 3 (id c02) did not finish"), run.failure
