@@ -213,6 +213,14 @@ def test_a_write_keeps_the_files_permissions(tmp_path):
     assert stat.S_IMODE(path.stat().st_mode) == 0o640 and "a = 2" in path.read_text(encoding="utf-8")
 
 
+def test_a_write_through_a_symlink_replaces_the_target_not_the_link(tmp_path):
+    target = write_notebook(make_notebook("a = 1"), tmp_path / "real.ipynb")
+    link = tmp_path / "link.ipynb"
+    link.symlink_to(target)
+    write_notebook(make_notebook("a = 2"), link)
+    assert link.is_symlink() and "a = 2" in target.read_text(encoding="utf-8")
+
+
 # --------------------------------------------------------------------------- the course's own notebooks
 
 

@@ -153,6 +153,8 @@ def write_text_atomic(path: str | Path, text: str) -> Path:
     flushed and fsynced, then renamed over ``path``. On any failure the old file is intact
     and the temporary file is removed. A read-only ``path`` raises ``PermissionError``."""
     path = Path(path)
+    if path.is_symlink():                      # write through the link, as a plain write would
+        path = Path(os.path.realpath(path))
     data = text.encode("utf-8")
     old_mode = None
     try:
