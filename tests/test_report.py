@@ -88,7 +88,7 @@ def test_index_renders_in_headless_chromium_and_links_every_page(tiny_course, tm
 
 
 def test_a_timed_out_cell_has_one_number_in_the_run_report(tmp_path):
-    nb = make_notebook(("markdown", "# 02_00 slow"), "x = 1", "import time\ntime.sleep(60)", id_prefix="c")
+    nb = make_notebook(("markdown", "# 02_00 slow"), ("markdown", "text"), "import time\ntime.sleep(60)", id_prefix="c")
     path = write_notebook(nb, tmp_path / "notebooks" / "02_00_slow.ipynb")
     run = report.run_one("notebooks", path, tmp_path / "build", cell_timeout=2)
     # the third cell (index 2): the runner's prefix and the executor's message agree
