@@ -7,8 +7,8 @@ Markers are applied here, in one place, so that no test file has to carry them:
 
 - ``notebook``: every nbval cell of ``notebooks/`` and ``solutions/``, and the tests listed
   in :data:`NOTEBOOK_TESTS` (each starts a Jupyter kernel);
-- ``slow``: the tests listed in :data:`SLOW_TESTS` (they build a wheel or start a fresh
-  Python that imports TensorFlow; no kernel, but seconds each).
+- ``slow``: the tests listed in :data:`SLOW_TESTS` (a wheel build, a fresh Python that
+  imports TensorFlow, fit_fast compared with model.fit; no kernel, but seconds each).
 
 ``make test-fast`` runs ``-m "not notebook and not slow"``. A test that starts a kernel
 without being listed fails at once with a message naming this file, so the fast loop
@@ -37,10 +37,17 @@ NOTEBOOK_TESTS = {
     "tests/test_figures.py": ("test_load_figures_from_a_really_executed_notebook",),
     "tests/test_notebook_setup.py": ("test_jupyter_set_up_cell_is_clean",),
 }
-#: Tests that take seconds without a kernel (a wheel build, a fresh Python importing TensorFlow).
+#: Tests that take seconds without a kernel: a wheel build, a fresh Python importing
+#: TensorFlow, and the step-by-step comparisons of fit_fast with model.fit (fit_fast's own
+#: behaviour is covered by the fast tests of tests/test_training.py).
 SLOW_TESTS = {
     "tests/test_wheel_install.py": "*",
     "tests/test_notebook_setup.py": ("test_fresh_process_imports_tensorflow_without_log_lines",),
+    "tests/test_training.py": (
+        "test_full_batch_xor_matches_fit",
+        "test_minibatch_with_partial_last_batch_and_validation_matches_fit",
+        "test_shuffle_uses_the_documented_order",
+    ),
 }
 _ROOT = os.path.dirname(os.path.abspath(__file__))
 

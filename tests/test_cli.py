@@ -77,14 +77,13 @@ def test_course_grade_timeout_0_in_a_real_process(tmp_path):
 # --------------------------------------------------------------------------- course errors and system errors
 
 
-def test_course_clean_on_a_read_only_file(tmp_path):
+def test_course_clean_on_a_read_only_file(tmp_path, capsys):
     path = write_notebook(make_notebook("x = 1"), tmp_path / "sol.ipynb")
     before = path.read_bytes()
     path.chmod(0o444)
     try:
-        out = run_course("clean", str(path))
-        assert out.returncode == 2
-        line = one_error_line(out.stderr)
+        assert cli.main(["clean", str(path)]) == 2
+        line = one_error_line(capsys.readouterr().err)
         assert str(path) in line and "read-only" in line and "check the permissions" in line
         assert path.read_bytes() == before
     finally:
