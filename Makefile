@@ -1,7 +1,7 @@
 # Two commands do all the set-up (see README.md). Windows: `py bootstrap.py run|test`.
 PYTHON ?= python3
 
-.PHONY: run site screenshots test bench exercises clean-notebooks
+.PHONY: run site screenshots test test-fast bench exercises clean-notebooks
 
 run:            ## execute every practice and solution notebook, build the course site in build/site/
 	$(PYTHON) bootstrap.py run
@@ -14,6 +14,9 @@ screenshots:    ## screenshots of build/site/ in headless Chromium -> build/scre
 
 test:           ## create .venv if needed, then run the whole test suite (unit + notebooks)
 	$(PYTHON) bootstrap.py test
+
+test-fast:      ## the unit tests only: no Jupyter kernel, no nbval, no wheel build (about 30 s)
+	$(PYTHON) bootstrap.py test tests -m "not notebook and not slow"
 
 bench:          ## run the benchmarks (P1-P6) and print their tables
 	$(PYTHON) bootstrap.py shell >/dev/null && .venv/bin/python -m benchmarks.run_all

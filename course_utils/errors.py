@@ -83,3 +83,7 @@ class WorkspaceError(CourseError, OSError):
 
 class SiteError(CourseError, RuntimeError):
     """The course site cannot be built (its extra is missing, a setting is wrong, or Sphinx failed)."""
+
+
+class ToolOptionError(CourseError, ValueError):
+    """A course tool got an option it cannot use (e.g. a timeout of 0 seconds)."""

@@ -7,20 +7,17 @@ import sys
 from pathlib import Path
 
 import nbformat
-import nbformat.v4 as v4
 import pytest
 
-from course_utils.errors import NotebookError
+from course_utils.errors import NotebookError, ToolOptionError
 from course_utils.tools.executor import CellError, ExecutionResult, execute_notebook
 from course_utils.tools.notebook_io import write_notebook
+from helpers import make_notebook
 
 
-def notebook(*sources: str, markdown_first: bool = True) -> nbformat.NotebookNode:
-    cells = [v4.new_markdown_cell("# tiny")] if markdown_first else []
-    cells += [v4.new_code_cell(source) for source in sources]
-    for index, cell in enumerate(cells):
-        cell["id"] = f"c{index}"
-    return v4.new_notebook(cells=cells)
+def notebook(*sources: str) -> nbformat.NotebookNode:
+    """A markdown title cell, then one code cell per source; ids c00, c01, ..."""
+    return make_notebook(("markdown", "# tiny"), *sources, id_prefix="c")
 
 
 def stdout_of(cell) -> str:
@@ -59,7 +56,7 @@ def test_runs_a_notebook_file(tmp_path):
     path = write_notebook(notebook("print('from file')"), tmp_path / "nb.ipynb")
     result = execute_notebook(path, cwd=tmp_path)
     assert result.ok and stdout_of(result.nb.cells[1]) == "from file\n"
-    assert result.nb.cells[1].id == "cell-01"
+    assert result.nb.cells[1].id == "c01"  # the ids in the file are kept
 
 
 def test_every_failing_cell_is_recorded_and_run_goes_on(tmp_path):
@@ -73,11 +70,11 @@ def test_every_failing_cell_is_recorded_and_run_goes_on(tmp_path):
     result = execute_notebook(nb, cwd=tmp_path)
     assert not result.ok and not result.timed_out and not result.kernel_died
     assert result.errors == [
-        CellError(1, "c1", "ValueError", "boom", "ValueError: boom"),
-        CellError(3, "c3", "ZeroDivisionError", "division by zero", "ZeroDivisionError: division by zero"),
+        CellError(1, "c01", "ValueError", "boom", "ValueError: boom"),
+        CellError(3, "c03", "ZeroDivisionError", "division by zero", "ZeroDivisionError: division by zero"),
         CellError(
             4,
-            "c4",
+            "c04",
             "NotImplementedError",
             "Task: replace this line with your code",
             "NotImplementedError: Task: replace this line with your code",
@@ -102,8 +99,9 @@ def test_cell_timeout_marks_the_cell_and_stops(tmp_path):
     nb = notebook("print('fast')", "import time\ntime.sleep(60)", "print('never')")
     result = execute_notebook(nb, cwd=tmp_path, cell_timeout=2)
     assert result.timed_out and not result.kernel_died
-    assert [(e.index, e.cell_id, e.ename) for e in result.errors] == [(2, "c2", "CellTimeoutError")]
-    assert "cell limit of 2 s" in result.errors[0].evalue
+    assert [(e.index, e.cell_id, e.ename) for e in result.errors] == [(2, "c02", "CellTimeoutError")]
+    # index 2 is the third cell: messages count cells from 1, as a person does
+    assert result.errors[0].evalue == "cell 3 (id c02) did not finish within the cell limit of 2 s"
     assert result.errors[0].last_line.startswith("CellTimeoutError: ")
     assert stdout_of(result.nb.cells[1]) == "fast\n"
     assert result.nb.cells[3].outputs == []
@@ -115,7 +113,7 @@ def test_total_timeout_bounds_the_whole_run(tmp_path):
     result = execute_notebook(nb, cwd=tmp_path, cell_timeout=120, total_timeout=5)
     assert result.timed_out
     assert [(e.index, e.ename) for e in result.errors] == [(2, "CellTimeoutError")]
-    assert "total limit of 5 s" in result.errors[0].evalue
+    assert result.errors[0].evalue == "cell 3 (id c02) did not finish within the notebook's total limit of 5 s"
     assert result.nb.cells[3].outputs == []
 
 
@@ -124,6 +122,7 @@ def test_dead_kernel_is_reported_without_hanging(tmp_path):
     result = execute_notebook(nb, cwd=tmp_path, cell_timeout=120)
     assert result.kernel_died and not result.timed_out
     assert [(e.index, e.ename) for e in result.errors] == [(2, "DeadKernelError")]
+    assert "while running cell 3 (id c02)" in result.errors[0].evalue
     assert stdout_of(result.nb.cells[1]) == "before\n"
     assert result.nb.cells[3].outputs == []
 
@@ -145,7 +144,7 @@ def test_bad_arguments_give_clear_errors(tmp_path):
         execute_notebook(notebook("1"), cwd=tmp_path / "missing")
     with pytest.raises(NotebookError, match="Notebook not found"):
         execute_notebook(tmp_path / "missing.ipynb", cwd=tmp_path)
-    with pytest.raises(ValueError, match="cell_timeout"):
+    with pytest.raises(ToolOptionError, match="cell_timeout must be a positive number of seconds"):
         execute_notebook(notebook("1"), cwd=tmp_path, cell_timeout=0)
-    with pytest.raises(ValueError, match="total_timeout"):
+    with pytest.raises(ToolOptionError, match="total_timeout"):
         execute_notebook(notebook("1"), cwd=tmp_path, total_timeout=-1)

@@ -4,6 +4,7 @@ and that the committed exercises/ is exactly what the generator makes from solut
 from __future__ import annotations
 
 import copy
+import re
 from pathlib import Path
 
 import nbformat
@@ -20,15 +21,15 @@ from course_utils.tools.generator import (
     restore_solutions,
 )
 from course_utils.tools.notebook_io import clean_notebook, dumps_notebook, read_notebook, write_notebook
+from helpers import make_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
 RAISE = 'raise NotImplementedError("Task: replace this line with your code")'
 
 
 def solution_notebook(*cells: tuple[str, str]) -> nbformat.NotebookNode:
-    made = [v4.new_code_cell(src) if kind == "code" else v4.new_markdown_cell(src) for kind, src in cells]
-    nb = v4.new_notebook(cells=made, metadata={"course": {"lesson": "02_99", "kind": "solution"}})
-    return clean_notebook(nb)
+    """A clean solution notebook of lesson 02_99; cell i has the id cell-0i."""
+    return clean_notebook(make_notebook(*cells, metadata={"course": {"lesson": "02_99", "kind": "solution"}}))
 
 
 SAMPLE = solution_notebook(
@@ -102,14 +103,56 @@ def test_malformed_markers_name_notebook_cell_and_line(source, line, words):
     with pytest.raises(NotebookError) as info:
         generate_exercise(nb, "02_99_broken.ipynb")
     message = str(info.value)
-    assert message.startswith(f"02_99_broken.ipynb, cell 2 (id cell-02), line {line}: ")
+    # the third cell: "cell 3" as a person counts, with its id as it is in the file
+    assert message.startswith(f"02_99_broken.ipynb, cell 3 (id cell-02), line {line}: ")
     assert words in message
+
+
+@pytest.mark.parametrize(
+    "kind, line",
+    [
+        ("code", "### Begin Solution"),                 # another case
+        ("code", "### begin solution"),
+        ("code", "### END solution"),
+        ("code", "secret = 42  ### BEGIN SOLUTION"),    # after code on the same line
+        ("code", "### BEGIN SOLUTION  # task 1"),       # something after the marker
+        ("code", "#BEGIN SOLUTION"),
+        ("code", "##  BEGIN  SOLUTION"),
+        ("code", "### BEGIN_SOLUTION"),
+        ("code", "    ## END SOLUTION"),
+        ("markdown", "<!-- BEGIN SOLUTION -->"),
+        ("markdown", "**End solution**"),
+    ],
+)
+def test_a_line_that_looks_like_a_marker_stops_generation(kind, line):
+    # Before the fix these lines were copied into the exercise as they were, answer included.
+    nb = solution_notebook(
+        ("markdown", "# title"),
+        ("code", "### BEGIN SOLUTION\nw = 1\n### END SOLUTION"),
+        (kind, f"keep = 0\n{line}\nsecret = 42"),
+    )
+    with pytest.raises(NotebookError) as info:
+        generate_exercise(nb, "02_99_leak.ipynb")
+    message = str(info.value)
+    assert message.startswith("02_99_leak.ipynb, cell 3 (id cell-02), line 2: ")
+    assert repr(line.strip()) in message and "looks like a solution marker but is not one" in message
+    assert "upper case, three #" in message
+
+
+def test_prose_that_only_mentions_solutions_is_not_a_marker():
+    nb = solution_notebook(
+        ("markdown", "In the end, solutions differ; a blended solution is fine. Begin: solution below."),
+        ("code", "### BEGIN SOLUTION\nw = 1\n### END SOLUTION\n# trend solution and appendSolution stay"),
+    )
+    ex = generate_exercise(nb, "prose.ipynb")
+    assert ex.cells[0].source == nb.cells[0].source
+    assert ex.cells[1].source.endswith("# trend solution and appendSolution stay")
 
 
 def test_error_names_the_cell_id_as_it_is_in_the_file():
     nb = v4.new_notebook(cells=[v4.new_code_cell("### END SOLUTION")])
     nb.cells[0]["id"] = "my-odd-id"
-    with pytest.raises(NotebookError, match=r"x.ipynb, cell 0 \(id my-odd-id\), line 1"):
+    with pytest.raises(NotebookError, match=r"x.ipynb, cell 1 \(id my-odd-id\), line 1"):
         generate_exercise(nb, "x.ipynb")
 
 
@@ -211,19 +254,78 @@ def test_cli_reports_marker_errors_with_exit_2(tmp_path, capsys):
     assert "02_96_none.ipynb: no `### BEGIN SOLUTION`" in capsys.readouterr().err
 
 
+def test_generation_is_all_or_nothing(tmp_path):
+    root = make_project(tmp_path)
+    generate_all(root)
+    before = {p.name: p.read_bytes() for p in (root / "exercises").glob("*.ipynb")}
+    # a change that would rewrite 02_98's exercise, and a broken 02_99 sorted after it
+    write_notebook(solution_notebook(("code", "### BEGIN SOLUTION\nz = 2\n### END SOLUTION\nprint('new')")),
+                   root / "solutions" / "02_98_other.ipynb")
+    broken = copy.deepcopy(SAMPLE)
+    broken.cells[1].source += "\nanswer = 42  ### END SOLUTION"
+    write_notebook(broken, root / "solutions" / "02_99_sample.ipynb")
+    with pytest.raises(NotebookError) as info:
+        generate_all(root)
+    message = str(info.value)
+    assert message.startswith("02_99_sample.ipynb, cell 2 (id cell-01), line 3: ")
+    assert "Nothing was written" in message
+    after = {p.name: p.read_bytes() for p in (root / "exercises").glob("*.ipynb")}
+    assert after == before
+    # two broken solutions: both are named
+    write_notebook(solution_notebook(("code", "x = 1")), root / "solutions" / "02_98_other.ipynb")
+    with pytest.raises(NotebookError, match=r"02_98_other.ipynb: no `### BEGIN SOLUTION`.*1 more broken: 02_99_sample"):
+        generate_all(root)
+    assert {p.name: p.read_bytes() for p in (root / "exercises").glob("*.ipynb")} == before
+
+
+def test_course_generate_names_the_broken_cell_and_writes_nothing(course_folder, capsys):
+    from course_utils.tools import cli
+
+    write_notebook(SAMPLE, course_folder / "solutions" / "02_99_sample.ipynb")
+    assert cli.main(["generate"]) == 0
+    exercise = course_folder / "exercises" / "02_99_sample.ipynb"
+    before = exercise.read_bytes()
+    leaky = copy.deepcopy(SAMPLE)
+    leaky.cells[2].source = leaky.cells[2].source.replace("### END SOLUTION", "### End Solution")
+    write_notebook(leaky, course_folder / "solutions" / "02_99_sample.ipynb")
+    capsys.readouterr()
+    assert cli.main(["generate"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("error: 02_99_sample.ipynb, cell 3 (id cell-02), line 4: ")
+    assert "Traceback" not in err and exercise.read_bytes() == before
+
+
+def test_options_the_messages_suggest_exist(tmp_path, monkeypatch, capsys):
+    from course_utils.tools import cli
+
+    monkeypatch.chdir(tmp_path)                      # no solutions/ here
+    assert cli.main(["generate"]) == 2
+    err = capsys.readouterr().err
+    assert "No solutions/ folder" in err
+    generate_parser = next(a for a in cli.build_parser()._subparsers._group_actions[0].choices.items()
+                           if a[0] == "generate")[1]
+    accepted = {opt for action in generate_parser._actions for opt in action.option_strings}
+    suggested = set(re.findall(r"(?<![\w-])--[a-z][a-z-]*", err))
+    assert suggested <= accepted, f"the message suggests {suggested - accepted}, which `course generate` rejects"
+
+
 # --------------------------------------------------------------------------- the real course
 
 
-SOLUTIONS = sorted((ROOT / "solutions").glob("*.ipynb"))
-EMPTY = [pytest.param(None, marks=pytest.mark.skip(reason="solutions/ is still empty: no notebook to compare yet"))]
+SOLUTIONS = sorted((ROOT / "solutions").glob("*.ipynb")) or [None]  # None: fail, never skip
 
 
-def test_course_folders_exist():
-    assert (ROOT / "solutions").is_dir() and (ROOT / "exercises").is_dir()
+def test_course_folders_hold_the_lessons():
+    """An empty notebooks/, solutions/ or exercises/ fails the suite (nbval would find nothing)."""
+    stems = {kind: sorted(p.stem for p in (ROOT / kind).glob("*.ipynb")) for kind in ("notebooks", "solutions", "exercises")}
+    for kind, found in stems.items():
+        assert found, f"{kind}/ holds no notebook"
+    assert stems["notebooks"] == stems["solutions"] == stems["exercises"]
 
 
-@pytest.mark.parametrize("solution", SOLUTIONS or EMPTY, ids=lambda p: p.stem if p else "none")
+@pytest.mark.parametrize("solution", SOLUTIONS, ids=lambda p: p.stem if p else "none")
 def test_committed_exercise_matches_its_solution(solution):
+    assert solution is not None, "solutions/ holds no notebook"
     exercise = ROOT / "exercises" / solution.name
     assert exercise.is_file(), f"{exercise} is missing: run `python -m course_utils.tools.generator`"
     expected = dumps_notebook(generate_exercise(read_notebook(solution), solution.name))

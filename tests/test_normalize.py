@@ -11,7 +11,6 @@ from course_utils.lesson.datasets import load_dataset
 from course_utils.errors import NormalizationError
 from course_utils.lesson.normalize import MinMaxNormalizer, StandardNormalizer, describe_stats
 
-TARGET = "house price of unit area"
 STATS_COLUMNS = ["count", "mean", "std", "min", "25%", "50%", "75%", "max"]
 
 
@@ -20,10 +19,10 @@ def test_df():
     return load_dataset("test")
 
 
-@pytest.fixture(scope="module")
-def house():
+@pytest.fixture
+def house(house_xy):
     """House-price features: 300 training rows, 114 other rows (index 300..413)."""
-    X = load_dataset("house_price").drop(columns=[TARGET])
+    X, _ = house_xy
     return X.iloc[:300], X.iloc[300:]
 
 
@@ -193,8 +192,8 @@ def test_numpy_arrays_in_and_out(house):
     df_out = norm.transform(other)
     assert isinstance(df_out, pd.DataFrame) and list(df_out.columns) == list(other.columns)
     np.testing.assert_allclose(df_out.to_numpy(), out)
-    # fitted on a DataFrame: an array of the same width is matched by position
-    np.testing.assert_allclose(MinMaxNormalizer().fit(train).transform(a_other), out)
+    # fitted on a DataFrame: an array of the same width only when matching by position is asked for
+    np.testing.assert_allclose(MinMaxNormalizer().fit(train).transform(a_other, by_position=True), out)
 
 
 def test_nullable_float_columns_work():
@@ -305,3 +304,51 @@ def test_never_silent_nan(test_df):
                 assert constant == "error"
             else:
                 assert np.isfinite(out.to_numpy()).all()
+
+
+# --------------------------------------------------------------------------- arrays need a say-so
+
+@pytest.mark.parametrize("cls", [MinMaxNormalizer, StandardNormalizer])
+def test_array_for_a_dataframe_fit_is_refused_unless_by_position(house, cls):
+    train, other = house
+    norm = cls().fit(train)
+    swapped = other[list(other.columns[::-1])].to_numpy()       # columns in another order
+    for method in ("transform", "inverse_transform"):
+        with pytest.raises(NormalizationError) as err:
+            getattr(norm, method)(swapped)
+        msg = str(err.value)
+        assert "got a NumPy array, but it was fitted on a DataFrame" in msg
+        assert "pd.DataFrame(x, columns=" in msg and f"norm.{method}(x, by_position=True)" in msg
+    # the DataFrame the message asks for gives the right numbers; by_position matches by order
+    right = norm.transform(other)
+    np.testing.assert_allclose(norm.transform(pd.DataFrame(other.to_numpy(), columns=norm.columns_,
+                                                           index=other.index)), right)
+    np.testing.assert_allclose(norm.transform(other.to_numpy(), by_position=True), right.to_numpy())
+    with pytest.raises(NormalizationError, match="by_position= must be True or False"):
+        norm.transform(other, by_position="yes")
+
+
+# --------------------------------------------------------------------------- values near the float64 limit
+
+def test_large_values_are_standardized_not_zeroed():
+    big = pd.DataFrame({"a": [1e200, 2e200, 3e200, 6e200], "b": [1.0, 2.0, 3.0, 6.0]})
+    norm = StandardNormalizer().fit(big)                # the plain sum of squares overflows here
+    out = norm.transform(big)
+    np.testing.assert_allclose(out["a"], out["b"], rtol=1e-12)
+    assert np.isfinite(norm.stats.loc["a", "std"]) and norm.stats.loc["a", "mean"] == pytest.approx(3e200)
+    np.testing.assert_allclose(norm.inverse_transform(out)["a"], big["a"], rtol=1e-12)
+
+
+@pytest.mark.parametrize("cls, kind", [(StandardNormalizer, "standard deviation"),
+                                       (MinMaxNormalizer, r"range \(max - min\)")])
+def test_statistic_too_large_for_float64_raises(cls, kind):
+    huge = pd.DataFrame({"x": [1.7e308, -1.7e308], "ok": [1.0, 2.0]})
+    with pytest.raises(NormalizationError, match=rf"the {kind} of column\(s\) \['x'\] is too large for a "
+                                                 rf"float64 \(values up to 1.7e\+308\).*Rescale"):
+        cls().fit(huge)
+
+
+def test_result_too_large_for_float64_raises():
+    norm = StandardNormalizer().fit(pd.DataFrame({"x": [0.0, 1e-300, 2e-300]}))
+    with pytest.raises(NormalizationError, match=r"row 7, column 'x' is too large for a float64"):
+        norm.transform(pd.DataFrame({"x": [1e10]}, index=[7]))

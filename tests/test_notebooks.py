@@ -104,7 +104,6 @@ def test_unbacked_finds_a_claim_no_output_prints():
     assert unbacked(nb, allow=["0.14"]) == []
 
 
-@pytest.mark.notebook
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_notebook_runs_and_its_prose_numbers_are_printed(path):
     assert NOTEBOOKS, "no notebooks found"

@@ -13,7 +13,9 @@ import pytest
 
 from course_utils.tools import course_runner as report
 from course_utils.errors import SiteError
+from course_utils.tools.notebook_io import write_notebook
 
+from helpers import make_notebook
 from tiny_course import make_tiny_course
 
 
@@ -71,3 +73,12 @@ def test_course_site_needs_a_run_first(tiny_course, capsys):
     (tiny_course / "build" / "executed" / "runs.json").write_text("[{\"kind\": 1, \"bogus\": 2}]")
     with pytest.raises(SiteError, match="damaged"):
         report.load_runs(tiny_course / "build")
+
+
+def test_a_timed_out_cell_has_one_number_in_the_run_report(tmp_path):
+    nb = make_notebook(("markdown", "# 02_00 slow"), ("markdown", "text"), "import time\ntime.sleep(60)", id_prefix="c")
+    path = write_notebook(nb, tmp_path / "notebooks" / "02_00_slow.ipynb")
+    run = report.run_one("notebooks", path, tmp_path / "build", cell_timeout=2)
+    # the third cell (index 2): the runner's prefix and the executor's message agree
+    assert run.status == "failed"
+    assert run.failure.startswith("cell 3: CellTimeoutError: cell 3 (id c02) did not finish"), run.failure

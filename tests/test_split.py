@@ -11,21 +11,13 @@ from course_utils.lesson.datasets import load_dataset
 from course_utils.errors import SplitError
 from course_utils.lesson.split import Split, split_sizes, train_val_test_split
 
-TARGET = "house price of unit area"
-
-
-@pytest.fixture(scope="module")
-def house():
-    df = load_dataset("house_price")
-    return df.drop(columns=[TARGET]), df[TARGET]
-
 
 def _ids(part) -> list:
     return list(part.index) if isinstance(part, (pd.DataFrame, pd.Series)) else list(part[:, 0])
 
 
-def test_split_is_a_named_tuple(house):
-    X, y = house
+def test_split_is_a_named_tuple(house_xy):
+    X, y = house_xy
     parts = train_val_test_split(X, y)
     assert isinstance(parts, Split) and len(parts) == 6
     assert Split._fields == ("X_train", "X_val", "X_test", "y_train", "y_val", "y_test")
@@ -48,8 +40,8 @@ def test_split_sizes(n, val, test, expected):
 
 
 @pytest.mark.parametrize("shuffle", [True, False])
-def test_parts_are_disjoint_and_cover_every_row(house, shuffle):
-    X, y = house
+def test_parts_are_disjoint_and_cover_every_row(house_xy, shuffle):
+    X, y = house_xy
     parts = train_val_test_split(X, y, seed=3, shuffle=shuffle)
     ids = [_ids(p) for p in parts[:3]]
     together = ids[0] + ids[1] + ids[2]
@@ -61,8 +53,8 @@ def test_parts_are_disjoint_and_cover_every_row(house, shuffle):
         pd.testing.assert_frame_equal(xs, X.loc[xs.index])
 
 
-def test_ordered_split_keeps_file_order(house):
-    X, y = house
+def test_ordered_split_keeps_file_order(house_xy):
+    X, y = house_xy
     parts = train_val_test_split(X, y, shuffle=False)
     assert list(parts.X_train.index) == list(range(0, 288))
     assert list(parts.X_val.index) == list(range(288, 351))
@@ -70,9 +62,9 @@ def test_ordered_split_keeps_file_order(house):
     pd.testing.assert_frame_equal(parts.X_train, X.iloc[:288])
 
 
-def test_ordered_split_equals_the_slides_two_calls(house):
+def test_ordered_split_equals_the_slides_two_calls(house_xy):
     """The slides: test_size=0.3, then 0.2 of the rest, both shuffle=False."""
-    X, y = house
+    X, y = house_xy
     X_rest, X_test, y_rest, y_test = train_test_split(X, y, test_size=0.3, shuffle=False)
     X_train, X_val, y_train, y_val = train_test_split(X_rest, y_rest, test_size=0.2, shuffle=False)
     ours = train_val_test_split(X, y, test_size=0.3, val_size=0.7 * 0.2, shuffle=False)
@@ -89,8 +81,8 @@ def test_ordered_split_of_test_csv_like_the_slides():
     assert parts.X_test["A"].tolist() == [9, 10]
 
 
-def test_shuffle_is_deterministic_for_a_seed(house):
-    X, y = house
+def test_shuffle_is_deterministic_for_a_seed(house_xy):
+    X, y = house_xy
     a = train_val_test_split(X, y, seed=7)
     b = train_val_test_split(X, y, seed=7)
     c = train_val_test_split(X, y, seed=8)
@@ -103,8 +95,8 @@ def test_shuffle_is_deterministic_for_a_seed(house):
     assert not a.X_train.index.is_monotonic_increasing               # really shuffled
 
 
-def test_numpy_arrays_and_lists(house):
-    X, y = house
+def test_numpy_arrays_and_lists(house_xy):
+    X, y = house_xy
     Xa, ya = X.to_numpy(), y.to_numpy()
     parts = train_val_test_split(Xa, ya, seed=1)
     assert all(isinstance(p, np.ndarray) for p in parts)
@@ -116,8 +108,8 @@ def test_numpy_arrays_and_lists(house):
     np.testing.assert_array_equal(lists.y_val, parts.y_val)
 
 
-def test_without_y_and_with_two_dimensional_y(house):
-    X, y = house
+def test_without_y_and_with_two_dimensional_y(house_xy):
+    X, y = house_xy
     parts = train_val_test_split(X)
     assert parts.y_train is None and parts.y_val is None and parts.y_test is None
     Y = pd.concat([y, y * 2], axis=1)
@@ -146,8 +138,8 @@ def test_custom_index_is_kept():
     ({"val_size": 0.5, "test_size": 0.5}, r"0.5 \+ 0.5 = 1 leaves no training rows"),
     ({"val_size": 0.6, "test_size": 0.7}, r"0.6 \+ 0.7 = 1.3"),
 ])
-def test_bad_fractions(house, kwargs, expected):
-    X, y = house
+def test_bad_fractions(house_xy, kwargs, expected):
+    X, y = house_xy
     with pytest.raises(SplitError, match=expected):
         train_val_test_split(X, y, **kwargs)
 
@@ -162,8 +154,8 @@ def test_too_few_rows():
         train_val_test_split(np.empty((0, 3)))
 
 
-def test_length_mismatch(house):
-    X, y = house
+def test_length_mismatch(house_xy):
+    X, y = house_xy
     with pytest.raises(SplitError, match=r"X has 414 rows but y has 413.*df.pop"):
         train_val_test_split(X, y.iloc[:-1])
 
@@ -173,8 +165,8 @@ def test_length_mismatch(house):
     ({"seed": -1}, "seed must be a whole number"),
     ({"seed": 1.5}, "seed must be a whole number"),
 ])
-def test_bad_options(house, kwargs, expected):
-    X, y = house
+def test_bad_options(house_xy, kwargs, expected):
+    X, y = house_xy
     with pytest.raises(SplitError, match=expected):
         train_val_test_split(X, y, **kwargs)
 
@@ -183,3 +175,38 @@ def test_bad_options(house, kwargs, expected):
 def test_bad_X(X, expected):
     with pytest.raises(SplitError, match=expected):
         train_val_test_split(X)
+
+
+# --------------------------------------------------------------------------- rows are paired by label
+
+def test_y_in_another_row_order_is_refused_not_split_by_position(house_xy):
+    X, y = house_xy
+    shuffled_y = y.sample(frac=1.0, random_state=0)          # same labels, another order
+    with pytest.raises(SplitError) as err:
+        train_val_test_split(X, shuffled_y, seed=0)
+    msg = str(err.value)
+    assert "same row labels in a different order" in msg and "y = y.loc[X.index]" in msg
+    assert f"X has row {X.index[0]}, y has row {shuffled_y.index[0]}" in msg
+    # the fix the message gives pairs every row with its own price again
+    parts = train_val_test_split(X, shuffled_y.loc[X.index], seed=0)
+    assert parts.y_test.equals(y.loc[parts.X_test.index])
+
+
+def test_y_with_other_row_labels_is_refused(house_xy):
+    X, y = house_xy
+    filtered = X[X["house age"] > 10]                        # index no longer 0..n-1
+    renumbered = y.loc[filtered.index].reset_index(drop=True)
+    with pytest.raises(SplitError, match=r"different row labels \(y has rows \[\d+, \d+, \d+\] that X lacks"):
+        train_val_test_split(filtered, renumbered)
+    with pytest.raises(SplitError, match=r"y = y.set_axis\(X.index\)"):
+        train_val_test_split(filtered, renumbered)
+    # a 2-D y (DataFrame) is held to the same rule
+    with pytest.raises(SplitError, match="different order"):
+        train_val_test_split(X, pd.concat([y, y], axis=1).iloc[::-1])
+
+
+def test_numpy_y_has_no_labels_and_is_taken_in_row_order(house_xy):
+    X, y = house_xy
+    X_shuffled = X.sample(frac=1.0, random_state=1)
+    parts = train_val_test_split(X_shuffled, y.loc[X_shuffled.index].to_numpy(), seed=0)
+    np.testing.assert_array_equal(parts.y_val, y.loc[parts.X_val.index].to_numpy())

@@ -257,81 +257,228 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _line(row_position: int) -> str:
-    """Describe a data row as a spreadsheet would: the header is row 1."""
-    return f"row {row_position + 2} of the file (DataFrame index {row_position})"
+def _row_line(row_position: int, header_row: int = 1) -> str:
+    """Describe a data row as a spreadsheet would (the header is row ``header_row``, 1 unless
+    blank lines come first)."""
+    return f"row {row_position + header_row + 1} of the file (DataFrame index {row_position})"
 
 
 def _names(items: Iterable[object]) -> str:
     return ", ".join(repr(x) for x in items)
 
 
-def _decode(data: bytes, label: str) -> str:
+_BOMS = (  # longest first: the UTF-32 marks begin like the UTF-16 ones
+    (b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"),
+)
+_HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
+
+
+def _decode(data: bytes, label: str, encoding: str | None = None) -> str:
+    """The file's text. Without ``encoding``: UTF-8 (a byte-order mark is fine), UTF-16/32
+    with a byte-order mark or UTF-16 without one (Excel's 'Unicode text'), or cp949 when
+    every non-ASCII character it gives is Hangul (Korean Excel's 'CSV'); anything else is
+    refused with the encoding it looks like."""
     if data[:4] == b"PK\x03\x04" or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise DatasetError(
             f"{label} is not a CSV text file: it looks like an Excel workbook. Open it in "
             f"your spreadsheet program and save it as 'CSV UTF-8 (comma delimited)'."
         )
+    if encoding is not None:
+        try:
+            return data.decode(encoding).removeprefix("\ufeff")
+        except LookupError:
+            raise DatasetError(f"encoding={encoding!r} is not an encoding Python knows; try "
+                               f"'utf-8', 'cp949', 'latin-1' or 'utf-16'.") from None
+        except UnicodeDecodeError as exc:
+            raise DatasetError(
+                f"{label} is not {encoding} text: byte 0x{data[exc.start]:02x} at position "
+                f"{exc.start} cannot be decoded. Leave encoding= out to let the course guess, "
+                f"or save the file as 'CSV UTF-8 (comma delimited)'."
+            ) from None
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(codec).removeprefix("\ufeff")
+            except UnicodeDecodeError:
+                break                              # not really that encoding: report below
+    if data.count(b"\x00") * 3 > len(data) and len(data) % 2 == 0:   # UTF-16 without a mark
+        codec = "utf-16-le" if data[1::2].count(0) > data[0::2].count(0) else "utf-16-be"
+        try:
+            return data.decode(codec)
+        except UnicodeDecodeError:
+            pass
     try:
-        return data.decode("utf-8-sig")        # utf-8-sig: a byte-order mark is dropped
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise DatasetError(
-            f"{label} is not UTF-8 text: byte 0x{data[exc.start]:02x} at position {exc.start} "
-            f"cannot be decoded. Save the file as UTF-8 (in Excel: 'CSV UTF-8 (comma "
-            f"delimited)'), then load it again."
-        ) from None
+        error = exc
+    try:
+        korean = data.decode("cp949")
+    except UnicodeDecodeError:
+        korean = None
+    if korean is not None and all(_HANGUL.match(ch) for ch in korean if ord(ch) > 127):
+        return korean                              # Korean Excel saves 'CSV' in cp949 (EUC-KR)
+    where = error.start
+    line = data.count(b"\n", 0, where) + 1
+    start = data.rfind(b"\n", 0, where) + 1
+    stop = data.find(b"\n", where)
+    as_latin1 = data[start:stop if stop != -1 else len(data)].decode("cp1252", "replace").strip()
+    raise DatasetError(
+        f"{label} is not UTF-8 text: byte 0x{data[where]:02x} at position {where} (line {line}) "
+        f"cannot be decoded. Read as Windows/Latin-1 (cp1252) that line is {as_latin1!r}. Save "
+        f"the file as UTF-8 (in Excel: 'CSV UTF-8 (comma delimited)'), or, if that line looks "
+        f"right, load it with load_csv(path, encoding='cp1252')."
+    ) from None
 
 
-def _parse(text: str, label: str) -> pd.DataFrame:
+_SEPARATORS = (",", ";", "\t")
+_SEP_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
+# Number formats of spreadsheet exports, for cells that float() refuses.
+_THOUSANDS_COMMA = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")               # 1,234.5
+_DECIMAL_COMMA = re.compile(r"^[+-]?(?:\d{1,3}(?:[. \u00a0\u202f]\d{3})+|\d*),\d+$|"  # 1.234,5  1 234,5  0,5
+                            r"^[+-]?\d{1,3}(?:[. \u00a0\u202f]\d{3})+$")                 # 1.234 (with ',' decimals)
+
+
+def _split_rows(text: str, sep: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(text), delimiter=sep))
+
+
+def _separator(lines: list[str]) -> str:
+    """The separator that splits the header and the first data row into the same number of
+    fields (more than one): comma first, then semicolon (European Excel), then tab."""
+    for sep in _SEPARATORS:
+        try:
+            head = _split_rows("\n".join(lines[:2]), sep)
+        except csv.Error:
+            continue
+        if len(head) >= 1 and len(head[0]) > 1 and (len(head) == 1 or len(head[1]) == len(head[0])):
+            return sep
+    return ","
+
+
+def _is_number(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
+
+
+def _spreadsheet_numbers(values: list[str], sep: str) -> list[str] | None:
+    """``values`` rewritten as plain numbers when they follow one spreadsheet convention
+    (thousands separators, decimal commas), else None. A ``;`` or tab file reads ``1,234``
+    as 1.234 (European Excel); a comma file reads a quoted ``"1,234"`` as 1234."""
+    odd = [v.strip() for v in values if v.strip() and not _is_number(v.strip())]
+    if not odd:
+        return None
+    plain = [v.strip() for v in values if v.strip() and _is_number(v.strip())]
+    thousands = all(_THOUSANDS_COMMA.match(v) for v in odd)
+    decimal = (all(_DECIMAL_COMMA.match(v) for v in odd)
+               and all("." not in v or _DECIMAL_COMMA.match(v) for v in plain))
+    if decimal and (sep != "," or not thousands):
+        def fix(v: str) -> str:
+            v = v.strip()
+            return re.sub(r"[. \u00a0\u202f]", "", v).replace(",", ".") if v else v
+    elif thousands:
+        def fix(v: str) -> str:
+            return v.strip().replace(",", "")
+    else:
+        return None
+    return [fix(v) for v in values]
+
+
+def _parse(text: str, label: str) -> tuple[pd.DataFrame, int]:
+    """The CSV as a DataFrame, and the file row that holds its header (1 unless blank rows
+    come first). Spreadsheet quirks are read correctly: a ``sep=`` line, ``;`` or tab
+    separators, decimal commas and thousands separators, spaces around column names, blank
+    rows above the header, empty columns and empty cells trailing on the right."""
     if not text.strip():
         raise DatasetError(
             f"{label} is empty (no header, no rows). Restore the file or write a header line "
             f"and at least one row of numbers."
         )
+    lines = text.split("\n")
+    forced = re.fullmatch(r"sep=(.)", lines[0].strip())          # Excel's separator hint line
+    skipped = 1 if forced else 0
+    sep = forced.group(1) if forced else None
     # Structure first, with the csv module, so that messages can name the exact row.
+    body = [line for line in lines[skipped:]]
+    first = next((i for i, line in enumerate(body) if line.strip(" \t,;")), None)
+    if first is None:
+        raise DatasetError(f"{label} holds no header and no rows, only separators. Write a "
+                           f"header line and at least one row of numbers.")
+    if sep is None:
+        sep = _separator(body[first:first + 2])
     try:
-        rows = list(csv.reader(io.StringIO(text)))
+        rows = _split_rows("\n".join(body), sep)
     except csv.Error as exc:
         raise DatasetError(f"{label} could not be read as CSV ({exc}). Save it again as a plain "
                            f"comma-separated text file.") from None
-    if not "".join(rows[0]).strip():
-        raise DatasetError(f"{label}: the first line is blank. The first line must hold the "
-                           f"column names (the header); delete the blank line(s) above it.")
-    header = [h.strip() for h in rows[0]]
+    blank = [not "".join(r).strip() for r in rows]
+    top = blank.index(False)                      # blank rows above the header are skipped
+    header_row = skipped + top + 1
+    rows = rows[top:]
+    blank = blank[top:]
+    filled = [c.strip() for c in rows[0] if c.strip()]
+    if len(filled) == 1 and len(rows) > 1 and len([c for c in rows[1] if c.strip()]) > 1:
+        raise DatasetError(
+            f"{label}: row {header_row} ({filled[0]!r}) looks like a title above the table, not "
+            f"the header: it names one column but row {header_row + 1} has "
+            f"{len([c for c in rows[1] if c.strip()])} values. Delete the title row so that the "
+            f"column names come first."
+        )
+    last = len(rows)
+    while last > 1 and blank[last - 1]:          # blank lines at the very end are harmless
+        last -= 1
+    rows = rows[:last]
+    width = len(rows[0])                          # empty columns trailing on the right go
+    while width > 1 and not rows[0][width - 1].strip() and all(
+            len(r) < width or not r[width - 1].strip() for r in rows[1:]):
+        width -= 1
+    header = [h.strip() for h in rows[0][:width]]
     dupes = sorted({h for h in header if header.count(h) > 1 and h})
     if dupes:
         raise DatasetError(
             f"{label}: the header names column(s) {_names(dupes)} more than once. "
-            f"Give every column a distinct name in the first line of the file."
+            f"Give every column a distinct name in row {header_row} of the file."
         )
     if "" in header:
         pos = header.index("")
         raise DatasetError(
-            f"{label}: column {pos + 1} of the header (row 1) has no name. Give every column "
-            f"a name, or delete the extra comma at the end of the first line."
+            f"{label}: column {pos + 1} of the header (row {header_row}) has no name. Give "
+            f"every column a name, or delete that column."
         )
-    blank = [not "".join(r).strip() for r in rows]
-    last = len(rows)
-    while last > 1 and blank[last - 1]:          # blank lines at the very end are harmless
-        last -= 1
-    for i in range(1, last):
+    data: list[list[str]] = []
+    for i in range(1, len(rows)):
+        row = rows[i]
         if blank[i]:
-            raise DatasetError(f"{label}: {_line(i - 1)} is blank. Delete the blank line(s) "
-                               f"inside the data.")
-        if len(rows[i]) != len(header):
-            trailing = " (a comma at the end of the line?)" if len(rows[i]) > len(header) and not rows[i][-1].strip() else ""
+            raise DatasetError(f"{label}: {_row_line(i - 1, header_row)} is blank. Delete the blank "
+                               f"line(s) inside the data.")
+        if len(row) > width and not "".join(row[width:]).strip():
+            row = row[:width]                     # empty cells trailing on the right
+        if len(row) != width:
+            trailing = (f" (a {_SEP_NAMES.get(sep, repr(sep))} at the end of the line?)"
+                        if len(row) > width and not row[-1].strip() else "")
             raise DatasetError(
-                f"{label}: {_line(i - 1)} has {len(rows[i])} value{'s' * (len(rows[i]) != 1)} "
-                f"but the header has {len(header)} columns{trailing}. Every row needs one "
+                f"{label}: {_row_line(i - 1, header_row)} has {len(row)} value{'s' * (len(row) != 1)} "
+                f"but the header has {width} columns{trailing}. Every row needs one "
                 f"value per column."
             )
-    if last == 1:
+        data.append(row)
+    if not data:
         raise DatasetError(
-            f"{label} has a header ({_names(rows[0])}) but no data rows. Add rows of "
+            f"{label} has a header ({_names(rows[0][:width])}) but no data rows. Add rows of "
             f"numbers below the header."
         )
+    for col in range(width):
+        fixed = _spreadsheet_numbers([r[col] for r in data], sep)
+        if fixed is not None:
+            for r, value in zip(data, fixed):
+                r[col] = value
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows([header, *data])
     try:
-        df = pd.read_csv(io.StringIO(text), skip_blank_lines=True)
+        df = pd.read_csv(io.StringIO(out.getvalue()), skip_blank_lines=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, csv.Error) as exc:
         lines = str(exc).strip().splitlines()
         detail = lines[-1] if lines else type(exc).__name__
@@ -339,7 +486,7 @@ def _parse(text: str, label: str) -> pd.DataFrame:
             f"{label} could not be read as CSV ({detail}). Save it again as a plain "
             f"comma-separated text file with one header line."
         ) from None
-    return df
+    return df, header_row
 
 
 def _check_columns(df: pd.DataFrame, expected: Sequence[str], label: str) -> None:
@@ -365,8 +512,11 @@ def _check_columns(df: pd.DataFrame, expected: Sequence[str], label: str) -> Non
     raise DatasetError(msg)
 
 
-def _check_numbers(df: pd.DataFrame, label: str) -> pd.DataFrame:
+def _check_numbers(df: pd.DataFrame, label: str, header_row: int = 1) -> pd.DataFrame:
     """Every column numeric (not bool), every cell finite; returns the numeric frame."""
+    def _line(row_position: int) -> str:
+        return _row_line(row_position, header_row)
+
     out = {}
     for col in df.columns:
         s = df[col]
@@ -385,9 +535,15 @@ def _check_numbers(df: pd.DataFrame, label: str) -> pd.DataFrame:
                 shown = "; ".join(f"{_line(int(r))}: {s.iloc[int(r)]!r}" for r in rows[:_MAX_LISTED])
                 more = f" (and {len(rows) - _MAX_LISTED} more)" if len(rows) > _MAX_LISTED else ""
                 sep_hint = ""
+                looks = [str(s.iloc[int(r)]).strip() for r in rows]
+                if any(_DECIMAL_COMMA.match(v) or _THOUSANDS_COMMA.match(v) for v in looks):
+                    sep_hint = (" Some cells of this column look like numbers with a decimal comma "
+                                "or thousands separators, but others use another style, so the "
+                                "course cannot tell which one is meant: write every number of the "
+                                "column the same way (e.g. 1234.5).")
                 if re.search(r"[;\t|]", str(col)):
-                    sep_hint = (" The header looks separated by ';', tab or '|': save the file "
-                                "with commas as separators.")
+                    sep_hint = (" The header looks separated by '|' or a mix of separators: save "
+                                "the file with commas as separators.")
                 raise DatasetError(
                     f"{label}: column {col!r} must hold numbers, but {_line(first)} has "
                     f"{s.iloc[first]!r}. Non-numeric cell(s): {shown}{more}. Fix or delete "
@@ -433,7 +589,7 @@ def _check_sha(data: bytes, expected: str, label: str, fix: str) -> None:
 
 def _read_checked(path: Path, label: str, *, columns: Sequence[str] | None,
                   rows: int | None = None, sha256: str | None = None,
-                  fix: str = "") -> pd.DataFrame:
+                  fix: str = "", encoding: str | None = None) -> pd.DataFrame:
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -443,11 +599,11 @@ def _read_checked(path: Path, label: str, *, columns: Sequence[str] | None,
         if not data:
             raise DatasetError(f"{label} is empty (0 bytes). Restore the file or write a header "
                                f"line and at least one row of numbers.")
-        text = _decode(data, label).replace("\r\n", "\n").replace("\r", "\n")   # any line ending
-        df = _parse(text, label)
+        text = _decode(data, label, encoding).replace("\r\n", "\n").replace("\r", "\n")   # any line ending
+        df, header_row = _parse(text, label)
         if columns is not None:
             _check_columns(df, columns, label)
-        df = _check_numbers(df, label)
+        df = _check_numbers(df, label, header_row)
         if rows is not None and len(df) != rows:
             raise DatasetError(f"{label} has {len(df)} data rows, expected {rows}.")
     except DatasetError as exc:
@@ -479,14 +635,22 @@ def load_dataset(name: str) -> pd.DataFrame:
 
 
 def load_csv(path: str | os.PathLike, *, columns: Sequence[str] | None = None,
-             sha256: str | None = None) -> pd.DataFrame:
+             sha256: str | None = None, encoding: str | None = None) -> pd.DataFrame:
     """Load a CSV file of your own with the same checks as the course data (lesson 02_03).
 
-    Checks: the file exists and is UTF-8 text (a byte-order mark is fine), it has a header
-    and at least one data row, every cell is a finite number (no text, no empty cells).
-    Optional: ``columns`` (the exact set of column names expected; the result has them in
-    that order) and ``sha256`` (the expected checksum of the file's bytes; a copy that
-    differs only by Windows CRLF line endings also matches).
+    Checks: the file exists and is text, it has a header and at least one data row, every
+    cell is a finite number (no text, no empty cells). Optional: ``columns`` (the exact set
+    of column names expected; the result has them in that order), ``sha256`` (the expected
+    checksum of the file's bytes; a copy that differs only by Windows CRLF line endings
+    also matches) and ``encoding`` (e.g. ``'cp1252'``; by default the course guesses).
+
+    Spreadsheet exports load as they are: UTF-8 with or without a byte-order mark, UTF-16
+    ('Unicode text'), Korean Excel's cp949; comma, semicolon or tab separators (and
+    Excel's ``sep=`` line); decimal commas (``1,5`` in a ``;`` file) and thousands
+    separators (``1.234,5``; ``"1,234"`` in a comma file); spaces around column names;
+    blank rows above the header; empty columns and cells trailing on the right. Anything
+    else it cannot read safely (another encoding, a title row above the header) gets a
+    message saying what to change.
 
     Relative paths are resolved from the current working directory. Raises
     :class:`DatasetNotFoundError` when there is no such file, :class:`DatasetError`
@@ -520,4 +684,6 @@ def load_csv(path: str | os.PathLike, *, columns: Sequence[str] | None = None,
             f"No file at {full} (from {str(path)!r}; relative paths start at the current "
             f"working directory, {Path.cwd()}). Check the file name and folder.{hint}"
         )
-    return _read_checked(full, f"CSV file {full}", columns=columns, sha256=sha256)
+    if encoding is not None and not isinstance(encoding, str):
+        raise DatasetError(f"encoding= must be the name of an encoding, e.g. 'cp949', not {encoding!r}.")
+    return _read_checked(full, f"CSV file {full}", columns=columns, sha256=sha256, encoding=encoding)

@@ -30,8 +30,11 @@ still exact.
 Inputs: a pandas DataFrame (index and column names are kept) or a 2-D NumPy array (a
 NumPy array comes back). Every cell must be a finite number; anything else raises a
 :class:`NormalizationError` that says which column and how to fix it. A normalizer
-fitted on a DataFrame matches DataFrame columns by name; NumPy arrays are matched by
-position and must have the same number of columns.
+fitted on a DataFrame matches columns by name. A NumPy array has no names, so it is
+refused unless you say its columns are in the fitted order: ``norm.transform(x,
+by_position=True)`` (a normalizer fitted on an array always matches by position). A
+statistic or a result too large for float64 (values near 1e308) raises instead of
+turning a column into zeros or inf.
 """
 
 from __future__ import annotations
@@ -152,7 +155,18 @@ class _Normalizer:
         """Compute the statistics from *data*, the TRAINING rows only. Returns ``self``."""
         name = type(self).__name__
         frame = _as_frame(data, f"{name}.fit()")
-        center, scale = self._center_scale(frame)
+        with np.errstate(over="ignore", invalid="ignore"):
+            center, scale = self._center_scale(frame)
+        overflow = [_label(c) for c in frame.columns
+                    if not (np.isfinite(center[c]) and np.isfinite(scale[c]))]
+        if overflow:
+            biggest = float(frame[[c for c in frame.columns if _label(c) in overflow]].abs().max().max())
+            raise NormalizationError(
+                f"{name}: the {self._kind} of column(s) {overflow!r} is too large for a float64 "
+                f"(values up to {biggest:.3g}), so every normalized value would be 0 or NaN. "
+                f"Rescale those columns first (e.g. divide them by 1e300, or use their "
+                f"logarithm) or drop them."
+            )
         constant = [_label(c) for c in frame.columns[(frame.max() == frame.min()).to_numpy()]]
         if constant and self.constant == "error":
             detail = ", ".join(f"{c!r} (every value {float(frame[c].iloc[0]):g})" for c in constant)
@@ -166,28 +180,40 @@ class _Normalizer:
             )
         scale = scale.copy()
         scale.loc[constant] = 1.0                  # training value -> 0.0, inverse stays exact
-        self.stats = frame.describe().transpose()
+        with np.errstate(over="ignore", invalid="ignore"):
+            self.stats = frame.describe().transpose()
+        if isinstance(self, StandardNormalizer):   # describe() overflows where the scaled sums do not
+            self.stats["mean"] = center
+            if self.ddof == 1:
+                self.stats.loc[[c for c in frame.columns if c not in constant], "std"] = scale
         self.center_, self.scale_ = center, scale
         self.constant_columns_ = constant
         self.n_rows_ = len(frame)
         self._fitted_on_array = isinstance(data, np.ndarray)
         return self
 
-    def transform(self, data: pd.DataFrame | np.ndarray):
-        """Apply the training statistics: ``(x - center_) / scale_``. Same type out as in."""
-        frame = self._aligned(data, "transform")
-        out = (frame - self.center_) / self.scale_
-        return self._like(data, out)
+    def transform(self, data: pd.DataFrame | np.ndarray, *, by_position: bool = False):
+        """Apply the training statistics: ``(x - center_) / scale_``. Same type out as in.
+
+        ``by_position=True`` accepts a NumPy array for a normalizer fitted on a DataFrame,
+        taking its columns to be the fitted ones in the fitted order (:attr:`columns_`).
+        """
+        frame = self._aligned(data, "transform", by_position)
+        with np.errstate(over="ignore", invalid="ignore"):
+            out = (frame - self.center_) / self.scale_
+        return self._like(data, self._finite(out, "transform"))
 
     def fit_transform(self, data: pd.DataFrame | np.ndarray):
         """``fit(data)`` then ``transform(data)``."""
-        return self.fit(data).transform(data)
+        return self.fit(data).transform(data, by_position=True)
 
-    def inverse_transform(self, data: pd.DataFrame | np.ndarray):
-        """Undo :meth:`transform`: ``x * scale_ + center_`` (back to the original units)."""
-        frame = self._aligned(data, "inverse_transform")
-        out = frame * self.scale_ + self.center_
-        return self._like(data, out)
+    def inverse_transform(self, data: pd.DataFrame | np.ndarray, *, by_position: bool = False):
+        """Undo :meth:`transform`: ``x * scale_ + center_`` (back to the original units).
+        ``by_position`` as in :meth:`transform`."""
+        frame = self._aligned(data, "inverse_transform", by_position)
+        with np.errstate(over="ignore", invalid="ignore"):
+            out = frame * self.scale_ + self.center_
+        return self._like(data, self._finite(out, "inverse_transform"))
 
     @property
     def columns_(self) -> list:
@@ -211,11 +237,33 @@ class _Normalizer:
                 f"norm = {name}().fit(X_train), then norm.{method.rstrip('()')}(...)."
             )
 
-    def _aligned(self, data: object, method: str) -> pd.DataFrame:
+    def _finite(self, out: pd.DataFrame, method: str) -> pd.DataFrame:
+        bad = ~np.isfinite(out.to_numpy(dtype="float64"))
+        if bad.any():
+            r, c = np.argwhere(bad)[0]
+            raise NormalizationError(
+                f"{type(self).__name__}.{method}(): the result for row {_label(out.index[r])!r}, column "
+                f"{_label(out.columns[c])!r} is too large for a float64 ({int(bad.sum())} cell(s) in all). "
+                f"That row is far outside the training rows' range: check it for a typing error, "
+                f"or rescale the column before fitting."
+            )
+        return out
+
+    def _aligned(self, data: object, method: str, by_position: bool = False) -> pd.DataFrame:
         self._require_fit(f"{method}()")
         name = type(self).__name__
+        if not isinstance(by_position, (bool, np.bool_)):
+            raise NormalizationError(f"{name}.{method}(): by_position= must be True or False, not {by_position!r}.")
         frame = _as_frame(data, f"{name}.{method}()")
         fitted = self.columns_
+        if isinstance(data, np.ndarray) and not self._fitted_on_array and not by_position:
+            raise NormalizationError(
+                f"{name}.{method}() got a NumPy array, but it was fitted on a DataFrame with "
+                f"columns {fitted!r}. An array has no column names, so a column in another order "
+                f"would silently get another column's statistics. Pass a DataFrame with these "
+                f"columns (e.g. pd.DataFrame(x, columns={fitted!r})), or, if the array's columns "
+                f"are exactly these in this order, say so: norm.{method}(x, by_position=True)."
+            )
         if isinstance(data, np.ndarray) or self._fitted_on_array:
             if frame.shape[1] != len(fitted):
                 raise NormalizationError(
@@ -296,4 +344,11 @@ class StandardNormalizer(_Normalizer):
         mean = frame.mean()
         if len(frame) == 1:                      # every column constant; handled by fit()
             return mean, pd.Series(0.0, index=frame.columns)
-        return mean, frame.std(ddof=self.ddof)
+        std = frame.std(ddof=self.ddof)
+        for col in frame.columns[~(np.isfinite(mean) & np.isfinite(std)).to_numpy()]:
+            # Large values (say 1e200) overflow the sum of squares although their mean and
+            # standard deviation fit a float64: compute them on the column scaled to |x| <= 1.
+            big = float(frame[col].abs().max())
+            scaled = frame[col] / big
+            mean[col], std[col] = scaled.mean() * big, scaled.std(ddof=self.ddof) * big
+        return mean, std

@@ -18,7 +18,9 @@ out of the rest). Lesson 02_05 does it in one call, with fractions of the WHOLE 
   validation, then test, in file order.
 
 DataFrames and Series keep their index (so a row can be traced back to the file); NumPy
-arrays and lists come back as NumPy arrays.
+arrays and lists come back as NumPy arrays. When X and y are both pandas objects, rows are
+paired by index label, never by position: their labels must be the same, in the same
+order (a :class:`~course_utils.errors.SplitError` says how to fix it otherwise).
 """
 
 from __future__ import annotations
@@ -98,6 +100,38 @@ def _length(data: object, name: str) -> int:
     return arr.shape[0]
 
 
+def _check_same_rows(X: object, y: object) -> None:
+    """Refuse pandas X and y whose index labels differ or come in another order: splitting
+    them by position would pair a row of X with the target of another row."""
+    pandas = (pd.DataFrame, pd.Series)
+    if not (isinstance(X, pandas) and isinstance(y, pandas)) or X.index.equals(y.index):
+        return
+    x_labels, y_labels = list(X.index), list(y.index)
+    if X.index.is_unique and y.index.is_unique and set(x_labels) == set(y_labels):
+        at = next(i for i, (a, b) in enumerate(zip(x_labels, y_labels)) if a != b)
+        raise SplitError(
+            f"X and y hold the same row labels in a different order (position {at}: X has row "
+            f"{_plain(x_labels[at])!r}, y has row {_plain(y_labels[at])!r}), so splitting them by "
+            f"position would pair rows with the wrong targets. Put y in X's order first: "
+            f"y = y.loc[X.index]."
+        )
+    only_y = [_plain(v) for v in y.index.difference(X.index)[:3]]
+    only_x = [_plain(v) for v in X.index.difference(y.index)[:3]]
+    detail = "; ".join(part for part in (
+        f"y has rows {only_y} that X lacks" if only_y else "",
+        f"X has rows {only_x} that y lacks" if only_x else "",
+    ) if part) or "the labels repeat differently"
+    raise SplitError(
+        f"X and y have different row labels ({detail}), so they do not describe the same rows. "
+        f"Take both from the same table (X = df.drop(columns=[target]), y = df[target]); if y "
+        f"is already in X's row order, give it X's labels: y = y.set_axis(X.index)."
+    )
+
+
+def _plain(label: object) -> object:
+    return label.item() if isinstance(label, np.generic) else label
+
+
 def _take(data: object, rows: np.ndarray):
     if isinstance(data, (pd.DataFrame, pd.Series)):
         return data.iloc[rows]                         # keeps the original index
@@ -117,7 +151,8 @@ def train_val_test_split(X, y=None, *, val_size: float = 0.15, test_size: float 
     Returns a :class:`Split` ``(X_train, X_val, X_test, y_train, y_val, y_test)``; the
     ``y_*`` parts are ``None`` when ``y`` is ``None``. The three parts are disjoint and
     together hold every row once. DataFrames/Series keep their index; arrays and lists
-    come back as NumPy arrays.
+    come back as NumPy arrays. Pandas ``X`` and ``y`` must have the same index labels in
+    the same order (rows are never paired by position when labels say otherwise).
     """
     n = _length(X, "X")
     if y is not None:
@@ -127,6 +162,7 @@ def train_val_test_split(X, y=None, *, val_size: float = 0.15, test_size: float 
                 f"X has {n} rows but y has {n_y}: they must have one label per row. Check "
                 f"that y was taken from the same table as X (e.g. y = df.pop('target'))."
             )
+        _check_same_rows(X, y)
     if not isinstance(shuffle, (bool, np.bool_)):
         raise SplitError(f"shuffle must be True or False, not {shuffle!r}.")
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0):

@@ -1,74 +1,23 @@
-"""``fit_fast``: the optimizer steps of ``model.fit`` without its per-epoch overhead (lesson 02_01).
+"""``fit_fast``: train like ``model.fit`` (the same optimizer steps) without its per-epoch overhead (lesson 02_01).
 
-Why
----
-``model.fit(x, y, epochs=2000, batch_size=4)`` on the four XOR rows spends most of its
-time building tf.data iterators and calling callbacks, not computing: about 40 ms per
-epoch on the course machines (77 % of it iterator creation), so the slides' 2000-epoch
-XOR takes well over a minute. ``fit_fast`` runs *the same optimizer steps* inside one
-compiled TensorFlow loop and still returns a ``History`` with one entry per epoch.
+    history = fit_fast(model, X, y, epochs=2000, batch_size=4)         # the slides' XOR: about 1 s
+    history = fit_fast(model, X_train, y_train, epochs=300, batch_size=32,
+                       validation_data=(X_val, y_val), seed=0)
 
-How
----
-One ``tf.function`` holds a ``tf.while_loop`` over epochs; each epoch resets the
-model's metrics, runs a ``tf.while_loop`` over its batches calling the model's
-``train_step``, reads ``model.get_metrics_result()`` into a ``tf.TensorArray`` (one slot
-per epoch), and, with validation data, resets the metrics again and runs ``test_step``
-over the validation batches. The function is called about ``PROGRESS_CHUNKS`` (20) times,
-each for a block of epochs, so a progress display can follow; no tf.data iterator is
-created at all. Reading the metrics at the end of each epoch, rather than recording each
-step's loss, gives exactly ``fit``'s epoch values, also for metrics that accumulate over
-the batches of an epoch (accuracy, MAE with a partial last batch).
+The same as ``model.fit``: every step is the model's own ``train_step`` (loss, gradients,
+optimizer, learning-rate schedule); batches are consecutive slices of ``batch_size`` rows,
+the last one smaller; ``history.history`` has fit's keys (``loss``, metrics, ``val_*``),
+one value per epoch; validation data is evaluated after every epoch and never updates the
+model; afterwards the model is in the state ``fit`` leaves it in. With ``shuffle=False``
+the final weights equal those of ``model.fit(..., shuffle=False)``.
 
-What is the same as ``model.fit``
----------------------------------
-* Each step calls the model's own ``train_step`` (the one ``fit`` calls): same forward
-  pass, loss, regularization, gradients, optimizer update, learning-rate schedule and
-  ``optimizer.iterations`` count.
-* Batches are consecutive slices of ``batch_size`` rows, the last one smaller when
-  ``batch_size`` does not divide the number of rows, exactly as ``fit`` slices NumPy
-  data. ``batch_size=None`` means one full batch per epoch (``fit`` would use 32).
-* ``shuffle=False``: the rows are used in their given order, so the final weights equal
-  those of ``model.fit(x, y, epochs=E, batch_size=B, shuffle=False)`` started from the
-  same weights (bit for bit on this machine; the tests compare with ``allclose``).
-* ``shuffle=True``: before epoch ``e`` (0-based) the rows are put in the order
-  ``numpy.random.default_rng([seed, e]).permutation(n)`` and then sliced into batches.
-  This is the same kind of stochastic gradient descent (SGD) as ``fit`` (a fresh random
-  order every epoch, every row once per epoch) but not the same order: ``fit`` draws
-  its order from TensorFlow's global random state. The order here depends only on
-  ``seed``, so it is reproducible on its own. With one batch per epoch (full batch) the
-  order cannot change the step, so the rows are not shuffled at all.
-* Epoch records: the model's metrics are reset at the start of every epoch and read at
-  its end, inside the compiled loop, exactly as ``fit`` does. ``history.history`` has the
-  same keys as ``fit`` (``loss``, the compiled metrics, ``val_*``), one value per epoch.
-* ``validation_data=(x_val, y_val)`` is evaluated after every epoch with the model's own
-  ``test_step``, in batches of ``batch_size`` rows, as ``fit`` does; it never updates
-  the model.
-* Afterwards the model is in the state ``fit`` leaves it in: trained weights, optimizer
-  state and iterations advanced, ``model.history`` set, compile configuration untouched
-  (call ``model.fit``, ``evaluate``, ``predict`` or ``fit_fast`` again as usual).
+Different: ``shuffle=True`` puts the rows in the order :func:`shuffle_order` gives (a new,
+reproducible order each epoch, not fit's); ``batch_size=None`` means one full batch per
+epoch (``fit`` would use 32); callbacks (the progress display) get the epoch logs in about
+20 bursts and no per-batch calls; ``run_eagerly`` and ``jit_compile`` are ignored. For
+tf.data datasets, generators or multi-input models, use ``model.fit``.
 
-What differs: callbacks (the progress display) receive the epoch logs in bursts, once per
-chunk of about 5 % of the epochs, and there is no per-batch callback; ``run_eagerly`` and
-``jit_compile`` are ignored (the loop is always a compiled TensorFlow graph without XLA).
-
-Measured speed-up (``python benchmarks/fit_overhead.py --all``, two runs; 2-core x86-64
-CPU, no GPU, TensorFlow 2.21.0, Keras 3.15.1; the machine was shared with other jobs,
-load average 5-6, so wall times are inflated and CPU seconds are given too):
-
-* XOR 2-4-5-1 sigmoid, SGD 0.5, binary cross-entropy + binary accuracy, 2000 epochs
-  × 4 rows (full batch): ``model.fit`` 200-215 s wall / 74 s CPU (about 100 ms per
-  epoch); ``fit_fast`` 1.5-1.8 s wall / 0.8 s CPU: 111-141× faster (93-97× in CPU
-  time). For reference, ``fit`` on a repeated ``tf.data`` set with
-  ``steps_per_epoch=1`` took 8-21 s wall / 7-8.5 s CPU.
-* 300-row regression 5-16-1 ReLU, batch 32 (10 steps per epoch, the last one 12 rows),
-  validation on 60 rows after every epoch, 300 epochs: ``model.fit`` 83-84 s wall /
-  30 s CPU; ``fit_fast`` 3.5-4.3 s wall / 1.4-1.5 s CPU: 20-24× faster (20-22× in CPU
-  time).
-* Both: identical final weights and loss histories (largest difference 0.0).
-* Each call has a fixed cost of 0.7-1.8 s (tracing the loop), included above.
-
-Figures for the current run are printed by the benchmark script.
+How it works and how much time it saves: ``benchmarks/README.md`` (section "fit_fast").
 """
 
 from __future__ import annotations

@@ -15,11 +15,16 @@ The command works on the course around the current folder (searching up from it)
 package (``pip install nn-basics-course``) and puts your copies in ``./work``; it says which
 course it uses whenever that is not the one around you. ``nn-course`` is the same command,
 for when another package owns the name ``course``; ``python -m course_utils.tools.cli`` works too.
+Every problem ends as one line on stderr (``error: ...``) and exit status 2, never a
+traceback: a course error, a system error (permission denied, disk full, a file where a
+folder should be) or a bad option (``--timeout 0``, ``--workers -1``, rejected by argparse).
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
+import math
 import sys
 
 from ..errors import CourseError
@@ -86,9 +91,9 @@ def _cmd_site(args) -> int:
 
 def _cmd_generate(args) -> int:
     from .catalog import repo_root
-    from .generator import main as generate_main
+    from .generator import run
 
-    return generate_main(["--root", str(repo_root())] + (["--check"] if args.check else []) + list(args.names))
+    return run(repo_root(), args.names, check=args.check, fix="course generate")
 
 
 def _cmd_badges(args) -> int:
@@ -106,9 +111,57 @@ def _cmd_links(args) -> int:
 
 
 def _cmd_clean(args) -> int:
-    from .notebook_io import main as nbtools_main
+    from .notebook_io import read_notebook, write_notebook
 
-    return nbtools_main(["clean", *args.files])
+    for path in args.files:
+        write_notebook(read_notebook(path), path)
+    return 0
+
+
+def positive_float(text: str) -> float:
+    """argparse type: a finite number of seconds above 0 (``--timeout 0`` is refused)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds, e.g. 60, not {text!r}") from None
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(f"must be a number of seconds above 0, e.g. 60, not {text!r}")
+    return value
+
+
+def positive_int(text: str) -> int:
+    """argparse type: a whole number from 1 up (``--workers 0`` or ``-1`` is refused)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 1 up, e.g. 2, not {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 1 up, e.g. 2, not {text!r}")
+    return value
+
+
+_OS_HINTS = {
+    errno.EACCES: "check the permissions of the file and its folder",
+    errno.EPERM: "check the permissions of the file and its folder",
+    errno.EROFS: "the disk is read-only; work in a folder you can write to",
+    errno.ENOSPC: "the disk is full; free some space and run the command again",
+    getattr(errno, "EDQUOT", -1): "your disk quota is used up; free some space and run the command again",
+    errno.EFBIG: "the file grew past the size limit of this system or account",
+    errno.ENOTDIR: "a file is where a folder should be; rename or remove that file",
+    errno.EEXIST: "a file is where a folder should be; rename or remove that file",
+    errno.EISDIR: "a folder is where a file should be; give the path of a file",
+    errno.ENOENT: "check the path (is it relative to the folder you are in?)",
+}
+
+
+def describe_os_error(exc: OSError) -> str:
+    """One line saying what the system refused, on which file, and what to do about it."""
+    what = exc.strerror or str(exc) or type(exc).__name__
+    where = f": {exc.filename}" if exc.filename else ""
+    if exc.filename2:
+        where += f" -> {exc.filename2}"
+    hint = _OS_HINTS.get(exc.errno or 0)
+    return f"{what}{where}" + (f" ({hint})" if hint else "")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -128,15 +181,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("grade", help="grade a filled exercise notebook (the file is never modified)")
     p.add_argument("notebook")
     p.add_argument("--exercise", help="the exercise number, if the file name does not say it")
-    p.add_argument("--timeout", type=float, default=60, help="seconds allowed per cell (default 60)")
-    p.add_argument("--total-timeout", type=float, default=900, help="seconds allowed in all (default 900)")
+    p.add_argument("--timeout", type=positive_float, default=60, help="seconds allowed per cell (default 60)")
+    p.add_argument("--total-timeout", type=positive_float, default=900, help="seconds allowed in all (default 900)")
     p.add_argument("--json", action="store_true", help="print a machine-readable report")
     p.set_defaults(func=_cmd_grade)
 
     p = sub.add_parser("run", help="execute every practice and solution notebook, build the site in build/site/",
                        parents=[where])
     p.add_argument("lessons", nargs="*", help="only these lessons (e.g. 02_01)")
-    p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--workers", type=positive_int, default=2, help="notebooks run at once (default 2)")
     p.add_argument("--no-site", action="store_true", help="only execute; do not build the site")
     p.set_defaults(func=_cmd_run)
 
@@ -175,22 +228,23 @@ def main(argv: list[str] | None = None) -> int:
             use_course(args.course)
         return args.func(args)
     except CourseError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+        message = " ".join(str(exc).split())  # one line, even for a multi-line message
     except ModuleNotFoundError as exc:
         if (exc.name or "").split(".")[0] not in _TOOL_MODULES:
             raise
-        print(f"error: `course {args.command}` needs Jupyter's tools ({exc.name} is not installed). "
-              'Install them with: pip install "nn-basics-course[tools]"', file=sys.stderr)
-        return 2
+        message = (f"`course {args.command}` needs Jupyter's tools ({exc.name} is not installed). "
+                   'Install them with: pip install "nn-basics-course[tools]"')
     except OSError as exc:
-        where = f" ({exc.filename})" if exc.filename else ""
-        print(f"error: {exc.strerror or exc}{where}", file=sys.stderr)
-        return 2
+        message = describe_os_error(exc)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
     finally:
         from .catalog import use_course
 
         use_course(None)
+    print(f"error: {message}", file=sys.stderr)
+    return 2
 
 
 if __name__ == "__main__":

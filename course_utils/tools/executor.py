@@ -13,7 +13,9 @@ one itself so that it can:
 * survive a kernel that dies (``os._exit`` in a cell, out of memory) without hanging.
 
 A cell that times out, or whose kernel dies, is recorded as an error with ``ename``
-``"CellTimeoutError"`` / ``"DeadKernelError"`` and the run stops there.
+``"CellTimeoutError"`` / ``"DeadKernelError"`` and the run stops there. Messages name a
+cell the way every course tool does: ``cell N`` is its 1-based position in the notebook,
+with its id, e.g. ``cell 3 (id cell-02)``.
 """
 
 from __future__ import annotations
@@ -33,8 +35,8 @@ from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
-from ..errors import NotebookError
-from .notebook_io import read_notebook
+from ..errors import NotebookError, ToolOptionError
+from .notebook_io import cell_label, read_notebook
 
 __all__ = ["CellError", "ExecutionResult", "execute_notebook"]
 
@@ -43,8 +45,9 @@ _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
 
 @dataclass(frozen=True)
 class CellError:
-    """One failing cell: its position in ``nb.cells``, its id, the exception and the last
-    traceback line (ANSI colour codes removed), e.g. ``"ValueError: boom"``."""
+    """One failing cell: its position in ``nb.cells`` (``index``, 0-based; a message calls
+    it ``cell {index + 1}``), its id, the exception and the last traceback line (ANSI
+    colour codes removed), e.g. ``"ValueError: boom"``."""
 
     index: int
     cell_id: str | None
@@ -120,7 +123,7 @@ def execute_notebook(
         raise NotebookError(f"Cannot run {source_name}: the working folder {cwd} does not exist.")
     for name, limit in (("cell_timeout", cell_timeout), ("total_timeout", total_timeout)):
         if limit is not None and not limit > 0:
-            raise ValueError(f"{name} must be a positive number of seconds or None, got {limit!r}.")
+            raise ToolOptionError(f"{name} must be a positive number of seconds or None, got {limit!r}.")
     kernel_env = {**os.environ, **{str(k): str(v) for k, v in (env or {}).items()}}
 
     result = ExecutionResult(nb=nb)
@@ -160,7 +163,7 @@ def execute_notebook(
             if remaining is not None and remaining <= 0:
                 result.timed_out = True
                 fail(index, cell_id, "CellTimeoutError",
-                     f"cell {index} was not started: the notebook used up its total limit of {total_timeout:g} s")
+                     f"{cell_label(index, cell)} was not started: the notebook used up its total limit of {total_timeout:g} s")
                 break
             if remaining is not None and (cell_timeout is None or remaining < cell_timeout):
                 limits["seconds"], limits["why"] = remaining, f"the notebook's total limit of {total_timeout:g} s"
@@ -170,12 +173,12 @@ def execute_notebook(
                 client.execute_cell(cell, index)
             except CellTimeoutError:
                 result.timed_out = True
-                fail(index, cell_id, "CellTimeoutError", f"cell {index} did not finish within {limits['why']}")
+                fail(index, cell_id, "CellTimeoutError", f"{cell_label(index, cell)} did not finish within {limits['why']}")
                 break
             except DeadKernelError:
                 result.kernel_died = True
                 fail(index, cell_id, "DeadKernelError",
-                     f"the kernel died while running cell {index} (os._exit, a crash, or out of memory)")
+                     f"the kernel died while running {cell_label(index, cell)} (os._exit, a crash, or out of memory)")
                 break
             reply = replies.get(index, {})
             if reply.get("status") == "error":

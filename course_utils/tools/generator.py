@@ -13,10 +13,15 @@ In the exercise, a code block becomes (same indentation as the ``BEGIN`` line)::
     raise NotImplementedError("Task: replace this line with your code")
 
 and a markdown block becomes ``_YOUR ANSWER HERE_``. Everything outside the markers is
-kept as it is, so every cell keeps its place and id. Nested, unterminated or stray markers
-are errors naming the notebook, the cell and the line; so is a solution without any
-marker (an exercise needs blanks). Generation is deterministic and idempotent: the files
-are written through :func:`course_utils.tools.notebook_io.write_notebook`.
+kept as it is, so every cell keeps its place and id. A marker is exactly ``### BEGIN
+SOLUTION`` or ``### END SOLUTION`` on a line of its own (indentation allowed). Nested,
+unterminated or stray markers, and any line that looks like a marker but is not exact
+(``### Begin Solution``, ``x = 1  ### BEGIN SOLUTION``, ``## END SOLUTION``), are errors
+naming the notebook, the cell (``cell N``: its 1-based position, with its id) and the
+line; so is a solution without any marker (an exercise needs blanks). Generation is
+all-or-nothing: every selected solution is checked first, and if one is broken no
+exercise is written. It is deterministic and idempotent; files are written atomically
+through :func:`course_utils.tools.notebook_io.write_notebook`.
 
 :func:`restore_solutions` puts the solution blocks back into an exercise (the tests use it
 to prove an exercise differs from its solution only in the blanks), and
@@ -42,7 +47,7 @@ from typing import TYPE_CHECKING, Iterable
 import nbformat
 
 from ..errors import NotebookError
-from .notebook_io import clean_notebook, dumps_notebook, read_notebook, write_notebook
+from .notebook_io import cell_label, clean_notebook, dumps_notebook, read_notebook, write_notebook
 
 if TYPE_CHECKING:
     from .executor import ExecutionResult
@@ -55,6 +60,7 @@ __all__ = [
     "generate_exercise",
     "restore_solutions",
     "generate_all",
+    "run",
     "exercise_run_problems",
     "main",
 ]
@@ -67,12 +73,14 @@ CODE_BLANK = ("# YOUR CODE HERE", 'raise NotImplementedError("Task: replace this
 MARKDOWN_BLANK = ("_YOUR ANSWER HERE_",)
 
 _MARKER = re.compile(r"^(?P<indent>[ \t]*)(?P<marker>### (?:BEGIN|END) SOLUTION)[ \t]*$")
-# A comment line that mentions a marker but is not one (``## BEGIN SOLUTION``, ``### END SOLUTION.``).
-_NEAR_MARKER = re.compile(r"^[ \t]*#+.*\b(?:BEGIN|END) SOLUTION")
+# Any line that mentions a marker in any case, spacing or place but is not exactly one
+# (``### Begin Solution``, ``x = 1  ### BEGIN SOLUTION``, ``## END SOLUTION``, ``#BEGIN_SOLUTION``):
+# copying it into an exercise as plain code would leak the answer.
+_NEAR_MARKER = re.compile(r"(?i)(?<![a-z])(?:begin|end)[ \t_-]*solution(?![a-z])")
 
 
 def _where(name: str, index: int, cell: nbformat.NotebookNode, line: int | None = None) -> str:
-    place = f"{name}, cell {index} (id {cell.get('id', '?')})"
+    place = f"{name}, {cell_label(index, cell)}"
     return f"{place}, line {line}" if line is not None else place
 
 
@@ -85,10 +93,12 @@ def _blocks(name: str, index: int, cell: nbformat.NotebookNode) -> list[tuple[in
     for number, line in enumerate(lines):
         match = _MARKER.match(line)
         if match is None:
-            if _NEAR_MARKER.match(line):
+            if _NEAR_MARKER.search(line):
                 raise NotebookError(
                     f"{_where(name, index, cell, number + 1)}: {line.strip()!r} looks like a solution "
-                    f"marker but is not one. Write exactly `{BEGIN}` or `{END}` on a line of its own."
+                    f"marker but is not one, so the answer could leak into the exercise. Write exactly "
+                    f"`{BEGIN}` or `{END}` (upper case, three #) on a line of its own, with no code "
+                    "before or after it."
                 )
             continue
         if match["marker"] == BEGIN:
@@ -203,7 +213,8 @@ def restore_solutions(exercise_nb: nbformat.NotebookNode, solution_nb: nbformat.
     for index, (ex_cell, sol_cell) in enumerate(zip(exercise.cells, solution.cells)):
         if ex_cell.cell_type != sol_cell.cell_type:
             raise NotebookError(
-                f"Cell {index}: {ex_cell.cell_type} in the exercise but {sol_cell.cell_type} in the solution."
+                f"C{cell_label(index, ex_cell)[1:]}: {ex_cell.cell_type} in the exercise but "
+                f"{sol_cell.cell_type} in the solution."
             )
         blocks = _blocks("solution", index, sol_cell)
         if not blocks:
@@ -217,7 +228,7 @@ def restore_solutions(exercise_nb: nbformat.NotebookNode, solution_nb: nbformat.
             found = _find(ex_lines, blank, position)
             if found is None:
                 raise NotebookError(
-                    f"Cell {index} (id {ex_cell.get('id', '?')}): the exercise lacks the blank for the solution "
+                    f"C{cell_label(index, ex_cell)[1:]}: the exercise lacks the blank for the solution "
                     f"block on line {begin + 1}: regenerate the exercise (python -m course_utils.tools.generator)."
                 )
             restored += ex_lines[position:found] + sol_lines[begin : end + 1]
@@ -292,7 +303,7 @@ def exercise_run_problems(result: "ExecutionResult") -> list[str]:
         error = errors.get(index)
         if error is not None and error.ename in ("CellTimeoutError", "DeadKernelError"):
             break  # reported above; later cells never ran
-        where = f"cell {index} (id {cell.get('id', '?')})"
+        where = cell_label(index, cell)
         has_blank = "raise NotImplementedError" in cell.source
         failed = "ran without error" if error is None else f"failed with {error.last_line}"
         if has_blank and _blank_raises(cell.source):
@@ -344,22 +355,36 @@ def _select(solutions: list[Path], names: Iterable[str] | None) -> list[Path]:
 def generate_all(root: str | Path, names: Iterable[str] | None = None, check: bool = False) -> list[str]:
     """Generate ``exercises/X.ipynb`` from every (or each named) ``solutions/X.ipynb`` under ``root``.
 
-    Returns paths relative to ``root``: with ``check=False`` the files that were (re)written
-    because they changed; with ``check=True`` nothing is written and the list holds every
-    exercise that is missing, differs from what the generator makes, or (when no names are
-    given) has no solution any more.
+    All-or-nothing: every selected solution is read and turned into its exercise first;
+    if any of them is broken, a :class:`NotebookError` names each broken one and nothing
+    is written. Returns paths relative to ``root``: with ``check=False`` the files that
+    were (re)written because they changed; with ``check=True`` nothing is written and the
+    list holds every exercise that is missing, differs from what the generator makes, or
+    (when no names are given) has no solution any more.
     """
     root = Path(root)
     solutions_dir, exercises_dir = root / "solutions", root / "exercises"
     if not solutions_dir.is_dir():
-        raise NotebookError(f"No solutions/ folder under {root}: run from the project root or pass --root.")
+        raise NotebookError(
+            f"No solutions/ folder in {root.resolve()}: run the command from the course folder "
+            "(the one that holds solutions/ and exercises/)."
+        )
     solutions = sorted(solutions_dir.glob("*.ipynb"))
     selected = _select(solutions, names)
+    made: list[tuple[Path, nbformat.NotebookNode, str]] = []
+    broken: list[NotebookError] = []
+    for solution_path in selected:  # 1. check every solution; write nothing yet
+        try:
+            exercise = generate_exercise(read_notebook(solution_path), solution_path.name)
+        except NotebookError as exc:
+            broken.append(exc)
+            continue
+        made.append((exercises_dir / solution_path.name, exercise, dumps_notebook(clean_notebook(exercise))))
+    if broken:
+        others = "" if len(broken) == 1 else f" ({len(broken) - 1} more broken: " + " | ".join(map(str, broken[1:])) + ")"
+        raise NotebookError(f"{broken[0]}{others} Nothing was written: fix the solution(s), then generate again.")
     listed: list[str] = []
-    for solution_path in selected:
-        exercise = generate_exercise(read_notebook(solution_path), solution_path.name)
-        text = dumps_notebook(clean_notebook(exercise))
-        target = exercises_dir / solution_path.name
+    for target, exercise, text in made:  # 2. write the exercises that changed
         current = target.read_text(encoding="utf-8") if target.is_file() else None
         if current == text:
             continue
@@ -372,6 +397,30 @@ def generate_all(root: str | Path, names: Iterable[str] | None = None, check: bo
     return listed
 
 
+def run(root: str | Path, names: Iterable[str] | None = None, *, check: bool = False, fix: str = "course generate") -> int:
+    """Generate (or with ``check=True`` only compare) the exercises under ``root`` and print
+    what happened; returns the exit status. ``fix`` is the command a message suggests."""
+    root = Path(root)
+    listed = generate_all(root, list(names) if names else None, check=check)
+    if not any((root / "solutions").glob("*.ipynb")):
+        print("solutions/ holds no notebook yet: nothing to generate.")
+        return 0
+    if check:
+        for path in listed:
+            has_solution = (root / "solutions" / Path(path).name).is_file()
+            print(f"out of date: {path}" if has_solution else f"no solution for: {path} (delete it or add the solution)")
+        if listed:
+            print(f"Run `{fix}` to regenerate exercises/ from solutions/.")
+            return 1
+        print("exercises/ is up to date.")
+        return 0
+    for path in listed:
+        print(f"wrote {path}")
+    if not listed:
+        print("exercises/ is up to date (nothing written).")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m course_utils.tools.generator",
@@ -382,27 +431,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--root", default=".", help="project root holding solutions/ and exercises/ (default: .)")
     args = parser.parse_args(argv)
     try:
-        listed = generate_all(args.root, args.names or None, check=args.check)
+        return run(args.root, args.names, check=args.check, fix="python -m course_utils.tools.generator")
     except NotebookError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    if not any((Path(args.root) / "solutions").glob("*.ipynb")):
-        print("solutions/ holds no notebook yet: nothing to generate.")
-        return 0
-    if args.check:
-        for path in listed:
-            has_solution = (Path(args.root) / "solutions" / Path(path).name).is_file()
-            print(f"out of date: {path}" if has_solution else f"no solution for: {path} (delete it or add the solution)")
-        if listed:
-            print("Run `python -m course_utils.tools.generator` to regenerate exercises/ from solutions/.")
-            return 1
-        print("exercises/ is up to date.")
-        return 0
-    for path in listed:
-        print(f"wrote {path}")
-    if not listed:
-        print("exercises/ is up to date (nothing written).")
-    return 0
+    except OSError as exc:
+        print(f"error: {exc.strerror or exc}: {exc.filename or args.root}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

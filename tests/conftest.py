@@ -1,0 +1,44 @@
+"""Fixtures and helpers shared by the unit tests.
+
+The ``notebook`` and ``slow`` markers are applied in the root ``conftest.py`` (one table for
+the whole suite); plain helpers (``REPO``, ``make_notebook``) are in ``tests/helpers.py``.
+Fixtures:
+
+- ``house_xy``: the house-price features and target (fresh copies for every test);
+- ``course_folder``: an empty miniature course (``notebooks/``, ``solutions/``,
+  ``exercises/``, ``course_utils/``) in ``tmp_path``, made the working folder and
+  ``COURSE_ROOT``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def _house_frame():
+    from course_utils.lesson.datasets import load_dataset
+
+    return load_dataset("house_price")
+
+
+@pytest.fixture
+def house_xy(_house_frame):
+    """``(X, y)``: the five house-price features and the price, 414 rows (copies)."""
+    from course_utils.lesson.datasets import DATASET_INFO
+
+    target = DATASET_INFO["house_price"].target
+    frame = _house_frame.copy()
+    return frame.drop(columns=[target]), frame[target]
+
+
+@pytest.fixture
+def course_folder(tmp_path, monkeypatch) -> Path:
+    """An empty miniature course in ``tmp_path`` (the working folder and ``COURSE_ROOT``)."""
+    for kind in ("notebooks", "solutions", "exercises", "course_utils"):
+        (tmp_path / kind).mkdir()
+    monkeypatch.setenv("COURSE_ROOT", str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    return tmp_path

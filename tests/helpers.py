@@ -1,0 +1,22 @@
+"""Helpers shared by the unit tests (import them: ``from helpers import REPO, make_notebook``).
+Shared fixtures live in ``tests/conftest.py``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def make_notebook(*cells, metadata: dict | None = None, id_prefix: str = "cell-") -> nbformat.NotebookNode:
+    """A notebook from ``cells``: plain strings are code cells, ``("markdown", text)`` or
+    ``("code", text)`` pairs say the type. Cell ``i`` gets the id ``f"{id_prefix}{i:02d}"``."""
+    made = []
+    for index, cell in enumerate(cells):
+        kind, source = ("code", cell) if isinstance(cell, str) else cell
+        new = nbformat.v4.new_code_cell(source) if kind == "code" else nbformat.v4.new_markdown_cell(source)
+        new["id"] = f"{id_prefix}{index:02d}"
+        made.append(new)
+    return nbformat.v4.new_notebook(cells=made, metadata=dict(metadata or {}))
