@@ -352,6 +352,7 @@ def size_slack(n: int) -> float:
     """How many rows a part of a split of ``n`` rows may be off its exact fraction."""
     return max(SIZE_SLACK, SIZE_SLACK_FRACTION * n)
 
+
 _PART_KEYS = ("train", "val", "test")
 
 
@@ -471,10 +472,12 @@ def _reproductions(n: int, sizes: Mapping[str, int], seed: int) -> list[dict[str
 def _whole_number(value: Any, name: str) -> int:
     if value is None:
         raise WrongAnswer(_("`{name}` is None — set it to the whole number you pass as the seed").format(name=name))
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) or value < 0:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise WrongAnswer(_("`{name}` should be a whole number >= 0 (the seed of your split), yours is a "
+                            "{type}").format(name=name, type=_type_name(value)))
+    if value < 0:
         raise WrongAnswer(_("`{name}` should be a whole number >= 0 (the seed of your split), yours is "
-                            "{type}").format(name=name, type=_type_name(value) if not isinstance(value, (int, np.integer))
-                                            else _("a negative number")))
+                            "negative").format(name=name))
     return int(value)
 
 

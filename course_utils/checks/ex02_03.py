@@ -123,7 +123,7 @@ def _target(y: Any) -> np.ndarray:
     hints=(
         "The inputs are every column except the one the model must predict; the target is that one column. "
         "Keep all 506 rows, in file order, unscaled.",
-        "drop the MEDV column (or copy the frame and pop it, as the slides do) to get the 13 features; the "
+        "Drop the MEDV column (or copy the frame and pop it, as the slides do) to get the 13 features; the "
         "popped column is the target.",
     ))
 def task1(X, y):
