@@ -227,7 +227,9 @@ def task3(model, X, y, raw_rmse):
             raise WrongAnswer(_("`raw_rmse` is the standard deviation of y, not the error of `model`: compare the "
                                 "model's predictions with y"))
         raise WrongAnswer(_("`raw_rmse` does not match the RMSE of `model` on X and y: compute "
-                            "sqrt(mean((prediction - y)**2)) over all rows with the model as it is now (trained)"))
+                            "sqrt(mean((prediction - y)**2)) over all rows with the model as it is now, after "
+                            "training (the last loss in the training log is an average taken while the weights "
+                            "were still changing)"))
     if rmse >= TRAINED_FRACTION * float(np.sqrt(np.mean(y_values ** 2))):
         raise WrongAnswer(_("`model` predicts hardly better than 0 for every house: train it (longer, or check "
                             "the learning rate) before computing raw_rmse"))
