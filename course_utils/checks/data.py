@@ -2,25 +2,49 @@
 
 Exercise modules import from here, never from each other. Loaders return the data exactly as
 ``load_dataset`` does (``house_cached``/``boston_cached`` are cached: do not modify them;
-``house_data``/``boston_data`` return copies). The judge helpers raise or return student-facing
-messages as documented on each.
+``house_data``/``boston_data`` return copies). Every judge helper says "wrong" by raising
+:class:`~course_utils.checks.core.WrongAnswer` (messages never contain the expected answer)
+and returns ``None`` (or the value it read) when the answer is right.
+
+Shared helpers (introduced with exercises 02_04 and 02_05, used again in 02_06 to 02_08):
+
+- tables: :func:`as_table` (a DataFrame or an array in the rows/columns of a reference table),
+  :func:`check_feature_rows` / :func:`check_house_rows` (rows of a data set, index kept);
+- standardization: :func:`judge_standardized` (training statistics, ddof 0 or 1, the same for
+  every part; names the usual mistakes: all rows, a part's own rows, training + validation rows);
+- splits: :func:`check_labels`, :func:`check_split_parts` (sizes, disjoint, every row, labels,
+  shuffled), :func:`judge_split` (plus: ``split_seed`` reproduces the parts with the course's
+  ``train_val_test_split`` or with two scikit-learn ``train_test_split`` calls) and
+  :func:`judge_split_function` / :func:`split_function_probe` (a student's split function run
+  again by the check: same seed, same rows; another seed, other rows).
 """
 
 from __future__ import annotations
 
 import functools
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 import numpy as np
 import pandas as pd
 
+from ..i18n import _
 from .core import WrongAnswer
+from .export import Recorded, StudentCodeError, Unsupported, calls
 
-#: Task 1 of exercises 02_05 and 02_06: the seeded 70 / 15 / 15 split.
+#: Task 1 of exercise 02_06: a seeded 70 / 15 / 15 split given as values plus ``split_seed``
+#: (judged by :func:`judge_split`). ``SPLIT_HINTS`` are two tiers; ``SPLIT_HINT`` is the first.
 SPLIT_TITLE = "split 70 / 15 / 15 with a seed"
 SPLIT_NAMES = ("X_train", "X_val", "X_test", "y_train", "y_val", "y_test", "split_seed")
-SPLIT_HINT = ("Set split_seed to a whole number, then: X_train, X_val, X_test, y_train, y_val, y_test = "
-              "train_val_test_split(X, y, val_size=0.15, test_size=0.15, seed=split_seed).")
+SPLIT_HINTS = (
+    "Split twice, as the slides do: first hold out the test rows, then split what is left into "
+    "training and validation rows. Every fraction counts rows of the WHOLE data set, and the seed "
+    "must go into every call that shuffles.",
+    "With scikit-learn: the second train_test_split call's test_size is a fraction of the rows that "
+    "are LEFT (15 % of all rows is 0.15 / 0.85 of the remaining 85 %); pass random_state=split_seed "
+    "to both calls. With the course helper: train_val_test_split(X, y, val_size=0.15, "
+    "test_size=0.15, seed=split_seed).",
+)
+SPLIT_HINT = SPLIT_HINTS[0]
 
 
 @functools.lru_cache(maxsize=1)
@@ -32,9 +56,9 @@ def boston_cached() -> tuple[pd.DataFrame, pd.Series]:
     return df.drop(columns=[target]).astype("float64"), df[target].astype("float64")
 
 
+#: Relative and absolute tolerance for normalized tables: float32 arithmetic (Keras) passes,
+#: the sample/population std mix-up (a factor sqrt(n/(n-1)), 0.17 % for 290 rows) does not.
 RTOL = 1e-4
-
-
 ATOL = 1e-6
 
 
@@ -53,63 +77,76 @@ def house_data() -> tuple[pd.DataFrame, pd.Series]:
     return X.copy(), y.copy()
 
 
+def _none(name: str) -> WrongAnswer:
+    return WrongAnswer(_("`{name}` is None — did you forget to assign it (or to `return` it)?").format(name=name))
+
+
+def _type_name(value: Any) -> str:
+    return value.type_name if isinstance(value, Unsupported) else type(value).__name__
+
+
+# --------------------------------------------------------------------------- tables
+
 def as_table(value: Any, like: pd.DataFrame, name: str) -> np.ndarray:
     """The student's table ``value`` as a float array in the row/column order of ``like``.
 
-    A DataFrame must have ``like``'s columns (any order) and, when its index is not the
-    default one, ``like``'s rows; a NumPy array (or list) must have ``like``'s shape.
-    Raises :class:`WrongAnswer` saying what does not fit (lessons 02_04, 02_05).
+    A DataFrame must have ``like``'s columns (any order) and either ``like``'s rows (any order,
+    matched by index) or a fresh 0, 1, 2, … index (then its rows are taken in ``like``'s order,
+    as for a NumPy array: e.g. ``pd.DataFrame(scaler.transform(x), columns=x.columns)``). A
+    NumPy array (or list) must have ``like``'s shape. Raises :class:`WrongAnswer` saying what
+    does not fit (lessons 02_04 to 02_08).
     """
     if value is None:
-        raise WrongAnswer(f"`{name}` is None — did you forget to assign it (or to `return` it)?")
+        raise _none(name)
     if isinstance(value, pd.Series):
-        raise WrongAnswer(f"`{name}` is a single column (a pandas Series); it should be a table "
-                          f"with the {like.shape[1]} columns of the input")
+        raise WrongAnswer(_("`{name}` is a single column (a pandas Series); it should be a table with the "
+                            "{k} columns of the input").format(name=name, k=like.shape[1]))
     if isinstance(value, pd.DataFrame):
-        missing = [c for c in like.columns if c not in value.columns]
-        extra = [c for c in value.columns if c not in like.columns]
+        cols = list(value.columns)
+        missing = [str(c) for c in like.columns if c not in cols]
+        extra = [str(c) for c in cols if c not in like.columns]
         if missing or extra:
             parts = []
             if missing:
-                parts.append(f"missing column(s) {missing}")
+                parts.append(_("missing column(s) {columns}").format(columns=missing))
             if extra:
-                parts.append(f"unexpected column(s) {[str(c) for c in extra]}")
-            raise WrongAnswer(f"`{name}` does not have the input's columns: " + "; ".join(parts))
+                parts.append(_("unexpected column(s) {columns}").format(columns=extra))
+            raise WrongAnswer(_("`{name}` does not have the input's columns: {what}").format(
+                name=name, what="; ".join(parts)))
         if len(value) != len(like):
-            raise WrongAnswer(f"`{name}` has {len(value)} rows, but the input has {len(like)}: "
-                              f"normalize every row, do not drop or add rows")
+            raise WrongAnswer(_("`{name}` has {n} rows, but the input has {m}: normalize every row, do not "
+                                "drop or add rows").format(name=name, n=len(value), m=len(like)))
         if not value.index.equals(like.index):
-            if set(value.index) == set(like.index):
+            if value.index.has_duplicates is False and set(value.index) == set(like.index):
                 value = value.loc[like.index]
-            else:
-                raise WrongAnswer(f"`{name}` does not hold the same rows as its input (the row labels, "
-                                  f"the index, differ): compute it from the input table itself, "
-                                  f"without resetting the index")
-        value = value[list(like.columns)]
+            elif not value.index.equals(pd.RangeIndex(len(value))):
+                raise WrongAnswer(_("`{name}` does not hold the same rows as its input (the row labels, the "
+                                    "index, differ): compute it from the input table itself").format(name=name))
         try:
-            array = value.to_numpy(dtype="float64")
+            array = value[list(like.columns)].to_numpy(dtype="float64")
         except (TypeError, ValueError):
-            raise WrongAnswer(f"`{name}` should hold numbers, but some of its cells are not numbers") from None
+            raise WrongAnswer(_("`{name}` should hold numbers, but some of its cells are not numbers").format(
+                name=name)) from None
     else:
-        if isinstance(value, (str, bytes, dict, set)) or np.isscalar(value):
-            raise WrongAnswer(f"`{name}` should be a table (DataFrame or 2-D array), yours is a "
-                              f"{type(value).__name__}")
+        if isinstance(value, (str, bytes, dict, set, Unsupported, Recorded)) or np.isscalar(value):
+            raise WrongAnswer(_("`{name}` should be a table (DataFrame or 2-D array), yours is a {type}").format(
+                name=name, type=_type_name(value)))
         try:
             array = np.asarray(value, dtype="float64")
         except (TypeError, ValueError):
-            raise WrongAnswer(f"`{name}` should be a table of numbers, yours is a {type(value).__name__} "
-                              f"that cannot be read as numbers") from None
+            raise WrongAnswer(_("`{name}` should be a table of numbers, yours is a {type} that cannot be read "
+                                "as numbers").format(name=name, type=_type_name(value))) from None
         if array.shape != like.shape:
-            raise WrongAnswer(f"`{name}` should have shape {like.shape} (the input's shape), "
-                              f"yours has {array.shape}")
+            raise WrongAnswer(_("`{name}` should have shape {shape} (the input's shape), yours has {actual}").format(
+                name=name, shape=like.shape, actual=array.shape))
     if not np.all(np.isfinite(array)):
-        raise WrongAnswer(f"`{name}` contains NaN or infinity: check for a division by zero or "
-                          f"a missing statistic")
+        raise WrongAnswer(_("`{name}` contains NaN or infinity: check for a division by zero or a missing "
+                            "statistic").format(name=name))
     return array
 
 
-def _close(a: np.ndarray, b: np.ndarray) -> bool:
-    return a.shape == b.shape and bool(np.allclose(a, b, rtol=RTOL, atol=ATOL))
+def _close(a: np.ndarray, b: np.ndarray, atol: Any = ATOL) -> bool:
+    return a.shape == b.shape and bool(np.allclose(a, b, rtol=RTOL, atol=atol))
 
 
 def check_feature_rows(value: Any, name: str, *, X_all: pd.DataFrame, target: str, data: str,
@@ -119,33 +156,33 @@ def check_feature_rows(value: Any, name: str, *, X_all: pd.DataFrame, target: st
     data set in messages ("house data"); ``fix`` says how to remake the part, e.g.
     ``"run the split cell again"`` (lessons 02_04 to 02_07)."""
     if value is None:
-        raise WrongAnswer(f"`{name}` is None: {fix}")
+        raise WrongAnswer(_("`{name}` is None: {fix}").format(name=name, fix=fix))
     if not isinstance(value, pd.DataFrame):
-        raise WrongAnswer(f"`{name}` should be a DataFrame of {data} features (rows of the "
-                          f"{data}), yours is a {type(value).__name__}: {fix}")
+        raise WrongAnswer(_("`{name}` should be a DataFrame of {data} features (rows of the {data}), yours is "
+                            "a {type}: {fix}").format(name=name, data=data, type=_type_name(value), fix=fix))
     cols = [str(c) for c in value.columns]
     if target in cols:
-        raise WrongAnswer(f"`{name}` still holds the target column {target!r}: the features "
-                          f"must not contain the answer")
+        raise WrongAnswer(_("`{name}` still holds the target column {target!r}: the features must not contain "
+                            "the answer").format(name=name, target=target))
     if set(cols) != set(X_all.columns) or len(cols) != X_all.shape[1]:
-        raise WrongAnswer(f"`{name}` should have the {X_all.shape[1]} feature columns of the {data} "
-                          f"(and not the target): {fix}")
+        raise WrongAnswer(_("`{name}` should have the {k} feature columns of the {data} (and not the target): "
+                            "{fix}").format(name=name, k=X_all.shape[1], data=data, fix=fix))
     if len(value) == 0:
-        raise WrongAnswer(f"`{name}` has no rows: {fix}")
+        raise WrongAnswer(_("`{name}` has no rows: {fix}").format(name=name, fix=fix))
     if not value.index.isin(X_all.index).all() or value.index.has_duplicates:
-        raise WrongAnswer(f"`{name}` does not keep the {data}'s row labels (index): split the "
-                          f"DataFrame without resetting its index ({fix})")
+        raise WrongAnswer(_("`{name}` does not keep the {data}'s row labels (index): split the DataFrame "
+                            "without resetting its index ({fix})").format(name=name, data=data, fix=fix))
     try:
         values = value[list(X_all.columns)].to_numpy(dtype="float64")
     except (TypeError, ValueError):
-        raise WrongAnswer(f"`{name}` holds cells that are not numbers: {fix}") from None
+        raise WrongAnswer(_("`{name}` holds cells that are not numbers: {fix}").format(name=name, fix=fix)) from None
     if not np.allclose(values, X_all.loc[value.index].to_numpy(), rtol=1e-9, atol=1e-9):
         if value.index.equals(pd.RangeIndex(len(value))):
-            raise WrongAnswer(f"`{name}` does not keep the {data}'s row labels (its index was "
-                              f"reset to 0, 1, 2, ...): split the DataFrame without resetting its "
-                              f"index ({fix})")
-        raise WrongAnswer(f"the values in `{name}` are not the {data}'s rows (were they "
-                          f"normalized or changed in place?): {fix}")
+            raise WrongAnswer(_("`{name}` does not keep the {data}'s row labels (its index was reset to 0, 1, "
+                                "2, ...): split the DataFrame without resetting its index ({fix})").format(
+                                    name=name, data=data, fix=fix))
+        raise WrongAnswer(_("the values in `{name}` are not the {data}'s rows (were they normalized or changed "
+                            "in place?): {fix}").format(name=name, data=data, fix=fix))
     return value[list(X_all.columns)].astype("float64")
 
 
@@ -155,6 +192,73 @@ def check_house_rows(value: Any, name: str, *, fix: str) -> pd.DataFrame:
     return check_feature_rows(value, name, X_all=X_all, target=str(y_all.name), data="house data", fix=fix)
 
 
+def as_stats_table(value: Any, features: list[str], name: str, *,
+                   required: tuple[str, ...] = ("mean", "std", "min", "max")) -> pd.DataFrame:
+    """A statistics table with one ROW per feature (the ``describe().transpose()`` layout).
+
+    ``value`` may be a ``describe()`` table (one COLUMN per feature: it is transposed) or a
+    ``describe().transpose()`` table; index and columns come back as text. Raises
+    :class:`WrongAnswer` when it is not a DataFrame, has entries for other columns than
+    ``features`` or lacks one, or lacks a statistic of ``required`` (lessons 02_04, 02_05).
+    """
+    if not isinstance(value, pd.DataFrame):
+        raise WrongAnswer(_("`{name}` should be a DataFrame like `describe().transpose()`, yours is a {type}").format(
+            name=name, type=_type_name(value)))
+    rows, cols = [str(i) for i in value.index], [str(c) for c in value.columns]
+    if set(features) & set(cols) and not set(features) & set(rows):
+        value = value.transpose()             # the describe() layout: one COLUMN per feature
+        rows, cols = cols, rows
+    extra = [r for r in rows if r not in features]
+    if extra:
+        raise WrongAnswer(_("`{name}` has statistics of {extra}, which are not among the columns to normalize "
+                            "{features}").format(name=name, extra=extra, features=features))
+    missing = [f for f in features if f not in rows]
+    if missing:
+        raise WrongAnswer(_("`{name}` has no statistics for the column(s) {missing}").format(name=name, missing=missing))
+    lacking = [s for s in required if s not in cols]
+    if lacking:
+        raise WrongAnswer(_("`{name}` lacks the statistic(s) {lacking}: use the table that describe() makes").format(
+            name=name, lacking=lacking))
+    value = value.copy()
+    value.index, value.columns = rows, cols
+    try:
+        value = value.astype("float64")
+    except (TypeError, ValueError):
+        raise WrongAnswer(_("`{name}` holds cells that are not numbers").format(name=name)) from None
+    return value
+
+
+def judge_stats_table(value: Any, rows: pd.DataFrame, name: str, *, rows_name: str, fix: str) -> None:
+    """Judge ``value``, the statistics table (``describe()`` or its transpose) of the table
+    ``rows`` (called ``rows_name`` in messages): mean, std, min and max are required, count and the quartiles are checked when
+    present. Names the usual mistakes: the statistics of other rows (``fix`` says which rows to
+    use), of normalized rows, std with ddof=0. Raises :class:`WrongAnswer` (lessons 02_04, 02_05)."""
+    features = [str(c) for c in rows.columns]
+    got = as_stats_table(value, features, name)
+    expected = rows.describe().transpose()
+    expected.index = [str(i) for i in expected.index]
+    checked = [c for c in expected.columns if c in got.columns]
+    values = got.loc[features, checked].to_numpy(dtype="float64")
+    if np.allclose(values, expected.loc[features, checked].to_numpy(), rtol=RTOL, atol=ATOL):
+        return None
+    if "count" in checked and not np.allclose(got.loc[features, "count"].to_numpy(), len(rows)):
+        raise WrongAnswer(_("`{name}` counts {k} rows per column, but `{rows_name}` has {n}: {fix}").format(
+            name=name, k=int(got.loc[features[0], "count"]), rows_name=rows_name, n=len(rows), fix=fix))
+    means, stds = got.loc[features, "mean"].to_numpy(), got.loc[features, "std"].to_numpy()
+    if np.allclose(means, 0.0, atol=1e-6) or np.allclose(got.loc[features, "min"].to_numpy(), 0.0, atol=1e-9) \
+            and np.allclose(got.loc[features, "max"].to_numpy(), 1.0):
+        raise WrongAnswer(_("`{name}` holds the statistics of already normalized rows: compute them from the raw "
+                            "rows").format(name=name))
+    if np.allclose(means, rows.mean().to_numpy(), rtol=1e-6) and len(rows) > 1 \
+            and np.allclose(stds, rows.std(ddof=0).to_numpy(), rtol=1e-6):
+        raise WrongAnswer(_("the `std` in `{name}` divides by n (ddof=0); describe() divides by n - 1 (ddof=1): use "
+                            "the table describe() makes").format(name=name))
+    raise WrongAnswer(_("`{name}` is not the describe() table of `{rows_name}`: {fix}").format(
+        name=name, rows_name=rows_name, fix=fix))
+
+
+# --------------------------------------------------------------------------- standardization
+
 def _standardize(x: pd.DataFrame, mean: pd.Series, std: pd.Series) -> np.ndarray:
     return ((x - mean) / std).to_numpy(dtype="float64")
 
@@ -163,124 +267,342 @@ def _min_max(x: pd.DataFrame, lo: pd.Series, hi: pd.Series) -> np.ndarray:
     return ((x - lo) / (hi - lo)).to_numpy(dtype="float64")
 
 
-def judge_standardized(X_train: pd.DataFrame, parts: dict[str, tuple[pd.DataFrame, Any]],
-                       all_rows: pd.DataFrame) -> str | None:
-    """Judge normalized tables ``parts = {answer name: (raw part, answer)}``: each answer must
-    be ``(raw - mean) / std`` with the mean and std (ddof=1, as in ``describe()``) of the
-    training rows ``X_train``. Names the usual mistakes (all-row statistics, the part's own
-    statistics, min-max, ddof=0) without giving the numbers (lessons 02_04, 02_05)."""
-    mean, std = X_train.mean(), X_train.std(ddof=1)
-    for name, (raw, answer) in parts.items():
-        got = as_table(answer, raw, name)
-        if _close(got, _standardize(raw, mean, std)):
-            continue
-        if _close(got, _standardize(raw, all_rows.mean(), all_rows.std(ddof=1))):
-            return (f"`{name}` was standardized with the statistics of ALL rows: the test and "
-                    f"validation rows leak into them. Use the mean and std of the training rows only")
-        if len(raw) > 1 and _close(got, _standardize(raw, raw.mean(), raw.std(ddof=1))):
-            return (f"`{name}` was standardized with its own rows' statistics; every part must use "
-                    f"the SAME statistics, those of the training rows")
-        if _close(got, _standardize(raw, mean, X_train.std(ddof=0))):
-            return (f"`{name}` divides by the population std (ddof=0); use the `std` column of "
-                    f"describe() (ddof=1), as the slides do")
-        if _close(got, _min_max(raw, X_train.min(), X_train.max())):
-            return f"`{name}` is min-max normalized; this task asks for standard normalization (x - mean) / std"
-        return (f"`{name}` is not (x - mean) / std with the training rows' mean and std: check "
-                f"which table's statistics you used and the order of the operations")
+def _float32_slack(raw: pd.DataFrame, std: pd.Series) -> np.ndarray:
+    """Per-column tolerance for a standardization computed in float32 (a Keras layer): a few
+    float32 roundings of the column's largest value, in units of its std (large for latitudes,
+    24.98 ± 0.01; negligible for the other columns)."""
+    eps = float(np.finfo(np.float32).eps)
+    return 8 * eps * np.abs(raw).max().to_numpy(dtype="float64") / np.abs(std.to_numpy(dtype="float64")) + ATOL
+
+
+def _ddof_used(got: np.ndarray, raw: pd.DataFrame, rows: pd.DataFrame) -> int | None:
+    """0 or 1 when ``got`` is ``raw`` standardized with ``rows``' mean and std(ddof), else None."""
+    if len(rows) < 2:
+        return None
+    for ddof in (1, 0):
+        mean, std = rows.mean(), rows.std(ddof=ddof)
+        if _close(got, _standardize(raw, mean, std), _float32_slack(raw, std)):
+            return ddof
     return None
 
 
-#: Fractions of the whole data set asked for by task 1.
+def judge_standardized(X_train: pd.DataFrame, parts: Mapping[str, tuple[pd.DataFrame, Any]],
+                       all_rows: pd.DataFrame) -> None:
+    """Judge standardized tables ``parts = {answer name: (raw part, answer)}``: each answer must
+    be ``(raw - mean) / std`` with the mean and std of the training rows ``X_train``.
+
+    The std may divide by n - 1 (ddof=1: pandas, ``describe()``, the slides) or by n (ddof=0:
+    scikit-learn's ``StandardScaler``, Keras' ``Normalization`` layer), but every part must use
+    the same one. Answers may be DataFrames or arrays (see :func:`as_table`). Raises
+    :class:`WrongAnswer` naming the usual mistakes (statistics of all rows, of training plus
+    validation rows, of the part's own rows, min-max, mixed std conventions) without giving the
+    numbers; returns None when every part is right. Lessons 02_04 to 02_08.
+    """
+    used: tuple[str, int] | None = None          # (first part's name, its ddof)
+    raw_parts = [raw for raw, _answer in parts.values()]
+    for name, (raw, answer) in parts.items():
+        got = as_table(answer, raw, name)
+        ddof = _ddof_used(got, raw, X_train)
+        if ddof is not None:
+            if used is not None and used[1] != ddof:
+                raise WrongAnswer(_(
+                    "`{name}` divides by the std with ddof={ddof} but `{first}` by the one with ddof={other}: "
+                    "standardize every part with the SAME statistics, those of the training rows").format(
+                        name=name, ddof=ddof, first=used[0], other=used[1]))
+            used = used or (name, ddof)
+            continue
+        if _ddof_used(got, raw, all_rows) is not None:
+            raise WrongAnswer(_(
+                "`{name}` was standardized with the statistics of ALL rows: the test and validation rows "
+                "leak into them (데이터 누수 data leakage). Use the mean and std of the training rows only").format(
+                    name=name))
+        for other in raw_parts:
+            if other is raw or other.index.equals(X_train.index):
+                continue
+            if _ddof_used(got, raw, pd.concat([X_train, other])) is not None:
+                raise WrongAnswer(_(
+                    "`{name}` was standardized with statistics of the training rows TOGETHER with other rows "
+                    "(e.g. computed before the validation rows were split off): use the training rows "
+                    "only").format(name=name))
+        if len(raw) > 1 and _ddof_used(got, raw, raw) is not None:
+            raise WrongAnswer(_(
+                "`{name}` was standardized with its own rows' statistics; every part must use the SAME "
+                "statistics, those of the training rows").format(name=name))
+        if _close(got, _min_max(raw, X_train.min(), X_train.max())):
+            raise WrongAnswer(_("`{name}` is min-max normalized; this task asks for standardization "
+                                "(x - mean) / std").format(name=name))
+        raise WrongAnswer(_(
+            "`{name}` is not (x - mean) / std with the training rows' mean and std: check which table's "
+            "statistics you used and the order of the operations").format(name=name))
+    return None
+
+
+# --------------------------------------------------------------------------- splits
+
+#: Fractions of the whole data set asked for by the split tasks.
 FRACTIONS = {"train": 0.70, "val": 0.15, "test": 0.15}
 
-
-#: A part may differ from its exact fraction of the rows by this many rows (rounding, ±1).
+#: A part may differ from its exact fraction of the rows by this many rows, or by
+#: :data:`SIZE_SLACK_FRACTION` of all rows if that is more (rounding, a rounded 0.15 / 0.85).
 SIZE_SLACK = 2.0
+SIZE_SLACK_FRACTION = 0.01
+
+
+def size_slack(n: int) -> float:
+    """How many rows a part of a split of ``n`` rows may be off its exact fraction."""
+    return max(SIZE_SLACK, SIZE_SLACK_FRACTION * n)
+
+
+_PART_KEYS = ("train", "val", "test")
 
 
 def check_labels(y: Any, X: pd.DataFrame, name: str, x_name: str, *, y_all: pd.Series,
                  one: str = "price", many: str = "prices", column: str = "the price") -> None:
     """Raise :class:`WrongAnswer` unless ``y`` holds ``y_all``'s labels of the rows of ``X``.
 
-    ``one``/``many``/``column`` name the target in messages ("price", "prices", "the price"
-    for the house data; "MEDV", "MEDV values", "MEDV" for Boston). Lessons 02_05, 02_06.
+    ``y`` may be a Series (its index must be ``X``'s), a one-column DataFrame or an array in
+    ``X``'s row order. ``one``/``many``/``column`` name the target in messages ("price",
+    "prices", "the price" for the house data; "MEDV", "MEDV values", "MEDV" for Boston).
+    Lessons 02_05, 02_06.
     """
     if y is None:
-        raise WrongAnswer(f"`{name}` is None — did you forget to assign it?")
+        raise _none(name)
     if isinstance(y, pd.DataFrame):
         if y.shape[1] != 1:
-            raise WrongAnswer(f"`{name}` should hold one column, {column}; yours has {y.shape[1]}")
+            raise WrongAnswer(_("`{name}` should hold one column, {column}; yours has {k}").format(
+                name=name, column=column, k=y.shape[1]))
         y = y.iloc[:, 0]
     if isinstance(y, pd.Series):
         if len(y) != len(X) or not y.index.equals(X.index):
-            raise WrongAnswer(f"`{name}` does not hold the labels of the rows in `{x_name}` (its row "
-                              f"labels differ): split X and y in the SAME call")
+            raise WrongAnswer(_("`{name}` does not hold the labels of the rows in `{x_name}` (its row labels "
+                                "differ): split X and y in the SAME call").format(name=name, x_name=x_name))
         values = y
     else:
-        if isinstance(y, (str, bytes, dict)) or np.ndim(y) == 0:
-            raise WrongAnswer(f"`{name}` should hold one {one} per row of `{x_name}` ({len(X)}), "
-                              f"yours is a {type(y).__name__}")
+        if isinstance(y, (str, bytes, dict, Unsupported, Recorded)) or np.ndim(y) == 0:
+            raise WrongAnswer(_("`{name}` should hold one {one} per row of `{x_name}` ({n}), yours is a "
+                                "{type}").format(name=name, one=one, x_name=x_name, n=len(X), type=_type_name(y)))
         try:
             values = np.asarray(y, dtype="float64").reshape(-1)
         except (TypeError, ValueError):
-            raise WrongAnswer(f"`{name}` should be the {many} (a Series), yours is a "
-                              f"{type(y).__name__}") from None
+            raise WrongAnswer(_("`{name}` should be the {many} (a Series), yours is a {type}").format(
+                name=name, many=many, type=_type_name(y))) from None
         if values.shape[0] != len(X):
-            raise WrongAnswer(f"`{name}` should hold one {one} per row of `{x_name}` "
-                              f"({len(X)}), yours holds {values.shape[0]}")
+            raise WrongAnswer(_("`{name}` should hold one {one} per row of `{x_name}` ({n}), yours holds "
+                                "{m}").format(name=name, one=one, x_name=x_name, n=len(X), m=values.shape[0]))
     try:
         values = np.asarray(values, dtype="float64")
     except (TypeError, ValueError):
-        raise WrongAnswer(f"`{name}` should hold numbers (the {many})") from None
+        raise WrongAnswer(_("`{name}` should hold numbers (the {many})").format(name=name, many=many)) from None
     if not np.allclose(values, y_all.loc[X.index].to_numpy(), rtol=1e-9, atol=1e-9):
-        raise WrongAnswer(f"`{name}` is not the {many} of the rows in `{x_name}`: split X and y "
-                          f"together, in the same call")
+        raise WrongAnswer(_("`{name}` is not the {many} of the rows in `{x_name}`: split X and y together, in "
+                            "the same call").format(name=name, many=many, x_name=x_name))
+
+
+def _contiguous(part: pd.DataFrame, X_all: pd.DataFrame) -> bool:
+    """True when ``part`` is a block of consecutive file rows (what ``shuffle=False`` gives)."""
+    positions = np.sort(X_all.index.get_indexer(part.index))
+    return len(positions) > 1 and bool(np.all(np.diff(positions) == 1))
+
+
+def check_split_parts(X_parts: tuple, y_parts: tuple, *, X_all: pd.DataFrame, y_all: pd.Series,
+                      check_rows: Callable[[Any, str], pd.DataFrame], label_words: Mapping[str, str],
+                      ordered_message: str | None = None, names: tuple[str, ...] | None = None,
+                      ) -> dict[str, pd.DataFrame]:
+    """Check a 70 / 15 / 15 split ``(X_train, X_val, X_test)``, ``(y_train, y_val, y_test)`` and
+    return ``{"train": …, "val": …, "test": …}`` (the X parts as float DataFrames).
+
+    Checks each X part with ``check_rows(value, name)``, each y part with :func:`check_labels`
+    (``label_words``), the sizes (:data:`FRACTIONS` ± :func:`size_slack` rows), that the parts
+    are disjoint and together hold every row, and, when ``ordered_message`` is given, that no
+    part is a block of consecutive file rows (an unshuffled split; the message says why that is
+    wrong for this data). ``names`` are the six names used in messages (default ``X_train``, …,
+    ``y_test``). Raises :class:`WrongAnswer`. Lessons 02_05 to 02_07.
+    """
+    names = names or ("X_train", "X_val", "X_test", "y_train", "y_val", "y_test")
+    n = len(X_all)
+    parts = {key: check_rows(value, name) for key, value, name in zip(_PART_KEYS, X_parts, names[:3])}
+    for key, value, name, x_name in zip(_PART_KEYS, y_parts, names[3:], names[:3]):
+        check_labels(value, parts[key], name, x_name, y_all=y_all, **label_words)
+    for key, name in sorted(zip(_PART_KEYS, names[:3]), key=lambda kn: FRACTIONS[kn[0]]):  # small parts first
+        exact = FRACTIONS[key] * n
+        if abs(len(parts[key]) - exact) > size_slack(n):
+            raise WrongAnswer(_(
+                "`{name}` has {k} of the {n} rows; a {percent:.0%} part has about {exact:.0f}. Every fraction "
+                "counts rows of the WHOLE data set (in a second train_test_split call, test_size is a fraction "
+                "of the rows that are left, not of all rows)").format(
+                    name=name, k=len(parts[key]), n=n, percent=FRACTIONS[key], exact=exact))
+    seen = [set(p.index) for p in parts.values()]
+    if seen[0] & seen[1] or seen[0] & seen[2] or seen[1] & seen[2]:
+        raise WrongAnswer(_("some rows sit in two parts at once: train, validation and test must not share rows"))
+    if set().union(*seen) != set(X_all.index):
+        raise WrongAnswer(_("some rows of the data are in no part: together the three parts must hold every row"))
+    if ordered_message is not None and any(_contiguous(p, X_all) for p in parts.values()):
+        raise WrongAnswer(ordered_message)
+    return parts
+
+
+def _index_split(n: int, k: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """``train_test_split(np.arange(n), test_size=k, random_state=seed)``: (kept, held out)."""
+    from sklearn.model_selection import train_test_split
+
+    kept, held = train_test_split(np.arange(n), test_size=k, random_state=seed)
+    return kept, held
+
+
+def _reproductions(n: int, sizes: Mapping[str, int], seed: int) -> list[dict[str, set]]:
+    """Row positions of the three parts as the course helper and the usual pairs of
+    ``train_test_split`` calls (``random_state=seed`` in both) make them, for parts of ``sizes``."""
+    from course_utils.lesson.split import train_val_test_split
+
+    out = []
+    ref = train_val_test_split(np.arange(n), val_size=FRACTIONS["val"], test_size=FRACTIONS["test"], seed=seed)
+    out.append({"train": set(ref.X_train), "val": set(ref.X_val), "test": set(ref.X_test)})
+    for first, second in (("test", "val"), ("val", "test")):         # hold out one part, then the other
+        rest, held = _index_split(n, sizes[first], seed)
+        keep, held2 = _index_split(len(rest), sizes[second], seed)
+        out.append({first: set(held), second: set(rest[held2]), "train": set(rest[keep])})
+    rest, block = _index_split(n, sizes["val"] + sizes["test"], seed)  # hold out 30 %, then halve it
+    for first in ("val", "test"):
+        other = "test" if first == "val" else "val"
+        keep, held2 = _index_split(len(block), sizes[other], seed)
+        out.append({"train": set(rest), first: set(block[keep]), other: set(block[held2])})
+    return out
+
+
+def _whole_number(value: Any, name: str) -> int:
+    if value is None:
+        raise WrongAnswer(_("`{name}` is None — set it to the whole number you pass as the seed").format(name=name))
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise WrongAnswer(_("`{name}` should be a whole number >= 0 (the seed of your split), yours is a "
+                            "{type}").format(name=name, type=_type_name(value)))
+    if value < 0:
+        raise WrongAnswer(_("`{name}` should be a whole number >= 0 (the seed of your split), yours is "
+                            "negative").format(name=name))
+    return int(value)
 
 
 def judge_split(X_parts: tuple, y_parts: tuple, split_seed: Any, *, X_all: pd.DataFrame,
                 y_all: pd.Series, check_rows: Callable[[Any, str], pd.DataFrame],
-                label_words: dict[str, str], ordered_message: str) -> str | None:
-    """Judge a seeded 70/15/15 split ``(X_train, X_val, X_test)``, ``(y_train, y_val, y_test)``.
+                label_words: Mapping[str, str], ordered_message: str | None) -> None:
+    """Judge a seeded 70 / 15 / 15 split given as values plus the ``split_seed`` that made it.
 
-    Checks each part with ``check_rows(value, name)`` and :func:`check_labels`, the sizes
-    (:data:`FRACTIONS` ± :data:`SIZE_SLACK` rows), that the parts are disjoint and hold every
-    row, and that ``train_val_test_split(..., seed=split_seed)`` gives the same rows.
-    ``ordered_message`` answers a split that kept the file order. Lessons 02_05, 02_06.
+    :func:`check_split_parts` first (with ``ordered_message=None`` an unshuffled split in file
+    order is accepted as it is: it needs no seed). Then ``split_seed`` must reproduce the parts
+    with the course's ``train_val_test_split(X, y, val_size=0.15, test_size=0.15,
+    seed=split_seed)`` or with two scikit-learn ``train_test_split`` calls that both get
+    ``random_state=split_seed`` (test rows first, validation rows first, or 30 % held out and
+    then halved; any fractions that give the student's part sizes). Raises
+    :class:`WrongAnswer`. Lessons 02_05 to 02_07.
     """
-    from course_utils.lesson.split import train_val_test_split
-
+    seed = _whole_number(split_seed, "split_seed")
+    parts = check_split_parts(X_parts, y_parts, X_all=X_all, y_all=y_all, check_rows=check_rows,
+                              label_words=label_words, ordered_message=ordered_message)
     n = len(X_all)
-    if split_seed is None:
-        raise WrongAnswer("`split_seed` is None — set it to the whole number you pass as seed=")
-    if isinstance(split_seed, (bool, np.bool_)) or not isinstance(split_seed, (int, np.integer)) \
-            or split_seed < 0:
-        raise WrongAnswer(f"`split_seed` should be a whole number >= 0 (the seed= of your split), "
-                          f"yours is {type(split_seed).__name__}")
-    keys = ("train", "val", "test")
-    parts = {key: check_rows(value, "X_" + key) for key, value in zip(keys, X_parts)}
-    for key, value in zip(keys, y_parts):
-        check_labels(value, parts[key], "y_" + key, "X_" + key, y_all=y_all, **label_words)
-    for key, part in parts.items():
-        exact = FRACTIONS[key] * n
-        if abs(len(part) - exact) > SIZE_SLACK:
-            return (f"`X_{key}` has {len(part)} of the {n} rows; a {FRACTIONS[key]:.0%} part has "
-                    f"about {exact:.0f}: check val_size and test_size (fractions of ALL rows)")
-    seen = [set(p.index) for p in parts.values()]
-    if seen[0] & seen[1] or seen[0] & seen[2] or seen[1] & seen[2]:
-        return "some rows sit in two parts at once: train, validation and test must not share rows"
-    if set().union(*seen) != set(X_all.index):
-        return "some rows of the data are in no part: together the three parts must hold every row"
-    redo = train_val_test_split(X_all, y_all, val_size=FRACTIONS["val"], test_size=FRACTIONS["test"],
-                                seed=int(split_seed))
-    if all(set(mine.index) == set(ref.index)
-           for mine, ref in zip(parts.values(), (redo.X_train, redo.X_val, redo.X_test))):
+    positions = {key: set(X_all.index.get_indexer(part.index).tolist()) for key, part in parts.items()}
+    if ordered_message is None and all(_contiguous(p, X_all) for p in parts.values()):
         return None
-    if np.array_equal(np.concatenate([p.index.to_numpy() for p in parts.values()]), np.arange(n)):
-        return ordered_message
-    return ("`split_seed` does not reproduce your split: use train_val_test_split(X, y, val_size=0.15, "
-            "test_size=0.15, seed=split_seed) so that running the notebook again gives the same rows")
+    sizes = {key: len(part) for key, part in parts.items()}
+    if any(positions == made for made in _reproductions(n, sizes, seed)):
+        return None
+    raise WrongAnswer(_(
+        "`split_seed` does not reproduce your split: pass it to every call that shuffles (random_state= of "
+        "both train_test_split calls, or seed= of train_val_test_split), so that running the notebook again "
+        "gives the same rows"))
 
 
+# --------------------------------------------------------------------------- a split function
+
+#: Seeds the checks try on a student's split function besides the student's own ``split_seed``.
+PROBE_SEEDS = (1, 2)
+
+
+def split_function_probe(data: Callable[[], tuple[pd.DataFrame, pd.Series]], seed_name: str = "split_seed"):
+    """A probe for a split function ``f(X, y, seed)``: records it on the data set ``data()`` with
+    the student's seed (``namespace[seed_name]``, when it is a whole number) and with one of
+    :data:`PROBE_SEEDS` that differs from it. The judge calls the recorded function with the
+    same arguments (see :func:`judge_split_function`). Lesson 02_05."""
+
+    def probe(value: Any, namespace: Mapping[str, Any]) -> Any:
+        X, y = data()
+        return calls(lambda: [(X, y, s) for s in _probe_seeds(namespace.get(seed_name))])(value, namespace)
+
+    probe.records_calls = True  # type: ignore[attr-defined]
+    return probe
+
+
+def _probe_seeds(seed: Any) -> list[int]:
+    own = int(seed) if isinstance(seed, (int, np.integer)) and not isinstance(seed, (bool, np.bool_)) \
+        and seed >= 0 else None
+    other = next(s for s in PROBE_SEEDS if s != own)
+    return ([own] if own is not None else []) + [other]
+
+
+def _six_parts(result: Any, call: str) -> tuple[tuple, tuple]:
+    if isinstance(result, dict) or not isinstance(result, (tuple, list)) or len(result) != 6:
+        what = _("{k} values").format(k=len(result)) if isinstance(result, (tuple, list)) else _type_name(result)
+        raise WrongAnswer(_("`{call}` should return six parts, X_train, X_val, X_test, y_train, y_val, y_test "
+                            "(in this order); it returned {what}").format(call=call, what=what))
+    X_parts, y_parts = tuple(result[:3]), tuple(result[3:])
+    if any(isinstance(p, pd.Series) for p in X_parts) or any(isinstance(p, pd.DataFrame) and p.shape[1] > 1
+                                                             for p in y_parts):
+        raise WrongAnswer(_("`{call}` returns its six parts in another order: return X_train, X_val, X_test, "
+                            "y_train, y_val, y_test (train_test_split itself returns X_train, X_test, "
+                            "y_train, y_test)").format(call=call))
+    return X_parts, y_parts
+
+
+def judge_split_function(split_fn: Any, split_seed: Any, X_parts: tuple, y_parts: tuple, *,
+                         X_all: pd.DataFrame, y_all: pd.Series,
+                         check_rows: Callable[[Any, str], pd.DataFrame], label_words: Mapping[str, str],
+                         ordered_message: str, name: str = "split_data") -> None:
+    """Judge a split function ``split_fn(X, y, seed)`` (recorded by :func:`split_function_probe`)
+    and the six parts the student made with it and ``split_seed``. It checks behaviour, not a
+    recipe: the parts are a valid shuffled 70 / 15 / 15 split (:func:`check_split_parts`);
+    ``split_fn`` run again with ``split_seed`` gives the same rows (reproducible), and with
+    another seed a valid split whose three parts all differ (the seed decides the shuffle). Any
+    way of splitting passes: two ``train_test_split`` calls, the course helper, NumPy. Raises
+    :class:`WrongAnswer`. Lesson 02_05."""
+    if not isinstance(split_fn, Recorded):
+        raise WrongAnswer(_("`{name}` should be a function `def {name}(X, y, seed): ...`, yours is a {type}").format(
+            name=name, type=_type_name(split_fn)))
+    seed = _whole_number(split_seed, "split_seed")
+    kwargs = dict(X_all=X_all, y_all=y_all, label_words=label_words, ordered_message=ordered_message)
+
+    def returned(s: int) -> tuple[str, tuple, tuple]:
+        call = f"{name}(X, y, {s})"
+        try:
+            result = split_fn(X_all, y_all, s)
+        except StudentCodeError as exc:
+            raise WrongAnswer(_("`{call}` raised {type}: {message}").format(
+                call=call, type=exc.type_name, message=exc.message or "-")) from None
+        return (call, *_six_parts(result, call))
+
+    def run(call: str, X_p: tuple, y_p: tuple) -> dict[str, pd.DataFrame]:
+        names = tuple(f"{call}[{i}]" for i in range(6))
+        return check_split_parts(X_p, y_p, check_rows=check_rows, names=names, **kwargs)
+
+    first = returned(seed)                      # its six parts, in the right order
+    mine = check_split_parts(X_parts, y_parts, check_rows=check_rows, **kwargs)
+    again = run(*first)
+    if any(set(mine[k].index) != set(again[k].index) for k in _PART_KEYS):
+        raise WrongAnswer(_(
+            "`{name}(X, y, split_seed)` run again by the check gives other rows than your X_train, X_val, "
+            "X_test: the split is not reproducible. Pass `seed` to every call that shuffles (random_state=…), "
+            "and make the parts with `{name}(X, y, split_seed)`").format(name=name))
+    other_seed = _probe_seeds(seed)[-1]
+    other = run(*returned(other_seed))
+    same = [k for k in _PART_KEYS if set(other[k].index) == set(again[k].index)]
+    if len(same) == 3:
+        raise WrongAnswer(_(
+            "`{name}` gives the same rows for every seed: it does not use its `seed` argument (a fixed "
+            "random_state, or none at all?)").format(name=name))
+    if same:
+        raise WrongAnswer(_(
+            "with another seed `{name}` changes some parts but not the {parts} rows: one of its steps does not "
+            "shuffle with the seed (pass random_state=seed to every train_test_split call)").format(
+                name=name, parts=" and ".join({"train": _("training"), "val": _("validation"),
+                                               "test": _("test")}[k] for k in same)))
+    return None
 
 
 #: A history must have at least this many epochs to show a learning curve.
