@@ -5,6 +5,7 @@
     course grade FILE [--json]        run a filled notebook in a fresh kernel and grade it
     course run [--workers 2] [02_01…] execute the course, write build/index.html
     course generate [--check]         make exercises/ from solutions/
+    course translate update|build|check  the Korean edition from its PO catalogues
     course clean FILE…                strip outputs so a notebook can be committed
 
 Installed with the package (``pip install -e .``); ``python -m course_utils.tools.cli`` works too.
@@ -64,6 +65,13 @@ def _cmd_clean(args) -> int:
     return nbtools_main(["clean", *args.files])
 
 
+def _cmd_translate(args) -> int:
+    from .catalog import repo_root
+    from .translate import main as translate_main
+
+    return translate_main([args.action], repo_root())
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="course", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -92,6 +100,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("names", nargs="*")
     p.add_argument("--check", action="store_true", help="only report drift; exit 1 if any")
     p.set_defaults(func=_cmd_generate)
+
+    p = sub.add_parser("translate", help="the Korean edition: update PO catalogues, build the notebooks, check")
+    p.add_argument("action", choices=("update", "build", "check"))
+    p.set_defaults(func=_cmd_translate)
 
     p = sub.add_parser("clean", help="strip outputs from notebooks before committing")
     p.add_argument("files", nargs="+")
