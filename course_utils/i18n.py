@@ -39,9 +39,22 @@ def current_language() -> str:
     return env if env in LANGUAGES else "en"
 
 
+_CATALOGUES: dict[str, dict[str, str]] = {}
+
+
 def _catalogue(lang: str) -> dict[str, str]:
-    """Translations of ``lang``: message id → text (empty until its catalogue exists)."""
-    return {}
+    """Translations of ``lang``: message id → text (translated, not fuzzy), read once."""
+    if lang not in _CATALOGUES:
+        from pathlib import Path
+
+        path = Path(__file__).resolve().parent / "locale" / lang / "LC_MESSAGES" / "course.po"
+        table: dict[str, str] = {}
+        if path.is_file():
+            import polib
+
+            table = {e.msgid: e.msgstr for e in polib.pofile(str(path)) if e.msgstr and not e.fuzzy and not e.obsolete}
+        _CATALOGUES[lang] = table
+    return _CATALOGUES[lang]
 
 
 def _(message: str) -> str:

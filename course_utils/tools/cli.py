@@ -6,6 +6,7 @@
     course run [--workers 2] [02_01…] execute the course, build the site in build/site/
     course site                       rebuild build/site/ from the last run (no execution)
     course generate [--check]         make exercises/ from solutions/
+    course translate update|build|check  the Korean edition from its PO catalogues
     course clean FILE…                strip outputs so a notebook can be committed
     course badges [--check]           Colab badges and install cells in every notebook, launch links in README
     course links --hub URL [02_00…]   Colab and nbgitpuller (JupyterHub) links for each lesson
@@ -164,6 +165,13 @@ def describe_os_error(exc: OSError) -> str:
     return f"{what}{where}" + (f" ({hint})" if hint else "")
 
 
+def _cmd_translate(args) -> int:
+    from .catalog import repo_root
+    from .translate import main as translate_main
+
+    return translate_main([args.action], repo_root())
+
+
 def build_parser() -> argparse.ArgumentParser:
     where = argparse.ArgumentParser(add_help=False)
     where.add_argument("--course", metavar="PATH", default=argparse.SUPPRESS,
@@ -201,6 +209,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("names", nargs="*")
     p.add_argument("--check", action="store_true", help="only report drift; exit 1 if any")
     p.set_defaults(func=_cmd_generate)
+
+    p = sub.add_parser("translate", help="the Korean edition: update PO catalogues, build the notebooks, check")
+    p.add_argument("action", choices=("update", "build", "check"))
+    p.set_defaults(func=_cmd_translate)
 
     p = sub.add_parser("clean", help="strip outputs from notebooks before committing")
     p.add_argument("files", nargs="+")
