@@ -136,7 +136,8 @@ def test_environment_installs_the_checkout(pyproject_text, env_text):
 
 # What the notebooks import: nothing of Jupyter's tooling (Colab has its own, and a student's
 # pip install must not pin or upgrade it).
-NOTEBOOK_FACING = {"tensorflow", "keras", "numpy", "pandas", "scikit-learn", "matplotlib", "seaborn", "tqdm"}
+NOTEBOOK_FACING = {"tensorflow", "keras", "numpy", "pandas", "scikit-learn", "matplotlib", "seaborn", "tqdm",
+                   "polib", "koreanize-matplotlib"}   # the last two: checks and plots in Korean (issue 14)
 TOOLING = {"jupyter", "ipykernel", "nbformat", "nbclient", "nbconvert"}
 
 
