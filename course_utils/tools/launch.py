@@ -167,6 +167,7 @@ def apply_launch_cells(nb: nbformat.NotebookNode, path: str, config: LaunchConfi
 def retarget_links(nb: nbformat.NotebookNode, kind: str) -> nbformat.NotebookNode:
     """Point the title cell's Colab badge at ``kind/`` (the generator: solution → exercise); in place."""
     pattern = re.compile(r"(https://colab\.research\.google\.com/github/[^)\s]+?/blob/[^/)\s]+/)(?:notebooks|solutions|exercises)/")
+    # a Korean solution (solutions/ko/…) keeps its ko/ part: only the kind changes
     for cell in nb.cells:
         if cell.cell_type == "markdown":
             source = "".join(cell.source) if isinstance(cell.source, list) else cell.source
@@ -178,11 +179,11 @@ def retarget_links(nb: nbformat.NotebookNode, kind: str) -> nbformat.NotebookNod
 # --------------------------------------------------------------------------- README
 
 _MAP_LINK = re.compile(
-    r"\[(practice|exercise|solution)\]\(((?:notebooks|solutions|exercises)/[\w.-]+\.ipynb)\)"
+    r"\[(practice|exercise|solution|실습|연습|풀이)\]\(((?:notebooks|solutions|exercises)/(?:ko/)?[\w.-]+\.ipynb)\)"
     r"(?: \[!\[Open In Colab\]\([^)]*\)\]\([^)]*\))?"
 )
 _COLAB_URL = re.compile(r"https://colab\.research\.google\.com/github/[\w.-]+/[\w.-]+/blob/[^/\s)]+/"
-                        r"((?:notebooks|solutions|exercises)/[\w.-]+\.ipynb)")
+                        r"((?:notebooks|solutions|exercises)/(?:ko/)?[\w.-]+\.ipynb)")
 _BINDER_URL = re.compile(r"https://mybinder\.org/v2/gh/[\w.-]+/[\w.-]+/[^?\s)#]+")
 _PULLER_URL = re.compile(r"(https?://[^\s/)`]+)/hub/user-redirect/git-pull\?[^\s)`]+")
 _GIT_SPEC = re.compile(r"git\+https://github\.com/[\w.-]+?/[\w.-]+?(?:\.git)?@[\w.-]*[\w]")
@@ -216,8 +217,8 @@ def apply_all(root: str | Path, *, check: bool = False) -> list[str]:
     config = read_config(root)
     changed: list[str] = []
     for kind in KINDS:
-        for path in sorted((root / kind).glob("*.ipynb")):
-            nb = apply_launch_cells(read_notebook(path), f"{kind}/{path.name}", config)
+        for path in sorted((root / kind).glob("*.ipynb")) + sorted((root / kind).glob("*/*.ipynb")):
+            nb = apply_launch_cells(read_notebook(path), path.relative_to(root).as_posix(), config)
             if dumps_notebook(clean_notebook(nb)) != path.read_text(encoding="utf-8"):
                 changed.append(f"{kind}/{path.name}")
                 if not check:

@@ -46,9 +46,20 @@ def catalogue_path(root: Path, kind: str, stem: str, lang: str = LANG) -> Path:
     return root / "course_utils" / "locale" / lang / "notebooks" / kind / f"{stem}.po"
 
 
+def _text(source: str) -> str:
+    """A markdown cell's translatable text: without its Colab badge (``course badges`` writes
+    the Korean notebook's own badge, for its own path)."""
+    from .launch import COLAB_BADGE_LINE
+
+    lines = source.split("\n")
+    kept = [line for i, line in enumerate(lines) if not COLAB_BADGE_LINE.match(line)
+            and not (i > 0 and COLAB_BADGE_LINE.match(lines[i - 1]) and not line.strip())]
+    return "\n".join(kept)
+
+
 def _cells(nb) -> list[tuple[str, str]]:
     """(cell id, English text) of every markdown cell with text."""
-    return [(cell.get("id") or f"index-{i}", cell.source) for i, cell in enumerate(nb.cells)
+    return [(cell.get("id") or f"index-{i}", _text(cell.source)) for i, cell in enumerate(nb.cells)
             if cell.cell_type == "markdown" and cell.source.strip()]
 
 
@@ -111,14 +122,16 @@ def _translated(cell_id: str, text: str, po: polib.POFile) -> tuple[str, bool]:
     return entry.msgstr, False
 
 
-def build_notebook(nb, po: polib.POFile, *, lang: str = LANG) -> tuple[object, int]:
+def build_notebook(nb, po: polib.POFile, *, lang: str = LANG, path: str | None = None,
+                   launch=None) -> tuple[object, int]:
     """The Korean notebook made from the English ``nb`` and its catalogue; also the number of
-    cells still pending translation."""
+    cells still pending translation. With ``launch`` (a :class:`~.launch.LaunchConfig`) and
+    ``path`` (e.g. ``notebooks/ko/NAME.ipynb``), its Colab badge points at the Korean notebook."""
     out = copy.deepcopy(nb)
     pending = 0
     for index, cell in enumerate(out.cells):
         if cell.cell_type == "markdown" and cell.source.strip():
-            cell.source, waiting = _translated(cell.get("id") or f"index-{index}", cell.source, po)
+            cell.source, waiting = _translated(cell.get("id") or f"index-{index}", _text(cell.source), po)
             pending += waiting
         elif cell.cell_type == "code" and "setup_notebook(" in cell.source:
             cell.source = _SETUP_CALL.sub(f'setup_notebook(lang="{lang}", ', cell.source, count=1)
@@ -126,6 +139,10 @@ def build_notebook(nb, po: polib.POFile, *, lang: str = LANG) -> tuple[object, i
     course = dict(out.metadata.get("course") or {})
     course["lang"] = lang
     out.metadata["course"] = course
+    if launch is not None and path is not None:
+        from .launch import apply_launch_cells
+
+        out = apply_launch_cells(out, path, launch)
     return clean_notebook(out), pending
 
 
@@ -181,10 +198,13 @@ def update_all(root: Path, lang: str = LANG) -> list[Path]:
 
 def _korean_notebooks(root: Path, lang: str) -> dict[Path, str]:
     """Every Korean practice and solution notebook as the text it should have on disk."""
+    from .launch import read_config
+
+    launch = read_config(root)
     out = {}
     for kind, path in _sources(root):
         po = _load(catalogue_path(root, kind, path.stem, lang), kind, path.stem, lang) or _new_catalogue(kind, path.stem, lang)
-        nb, _ = build_notebook(read_notebook(path), po, lang=lang)
+        nb, _ = build_notebook(read_notebook(path), po, lang=lang, path=f"{kind}/{lang}/{path.name}", launch=launch)
         out[root / kind / lang / path.name] = dumps_notebook(nb)
     return out
 
