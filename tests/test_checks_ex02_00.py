@@ -441,3 +441,17 @@ def test_module_layout():
     assert checks.exercise.number == "02_00"
     assert checks.exercise.tasks == [checks.task1, checks.task2, checks.task3, checks.task4]
     assert all(t.exercise.number == "02_00" and len(t.hints) >= 2 for t in checks.exercise.tasks)
+
+
+def test_task4_judges_a_model_saved_and_loaded_back(keras, tmp_path):
+    """The grader saves Keras models and loads them back in safe mode: the judge must still work."""
+    model = neuron_model(keras, w=(1e-6, -2e-6), b=3e-6, api="activation_layer")
+    model.optimizer.iterations.assign(500)
+    path = tmp_path / "xor_neuron.keras"
+    model.save(path)
+    loaded = keras.saving.load_model(path, safe_mode=True)
+    assert checks.task4.evaluate({"xor_neuron": loaded, "xor_neuron_loss": LN2}).status == "passed"
+    fresh = neuron_model(keras, trained=False)
+    fresh.save(path)
+    assert_wrong(checks.task4.evaluate({"xor_neuron": keras.saving.load_model(path, safe_mode=True),
+                                        "xor_neuron_loss": LN2}), "not been trained")

@@ -341,3 +341,17 @@ def test_module_layout():
     assert checks.exercise.number == "02_01"
     assert checks.exercise.tasks == [checks.task1, checks.task2, checks.task3, checks.task4, checks.task5]
     assert all(t.exercise.number == "02_01" and len(t.hints) >= 2 for t in checks.exercise.tasks)
+
+
+def test_judges_work_on_models_saved_and_loaded_back(keras, tmp_path):
+    """The grader saves Keras models and loads them back in safe mode: the judges must still work."""
+    for name, model, task in [("seq", sequential_added(keras), checks.task1),
+                              ("func", compile_xor(keras, solve_by_hand(functional(keras))), checks.task5)]:
+        path = tmp_path / f"{name}.keras"
+        model.save(path)
+        loaded = keras.saving.load_model(path, safe_mode=True)
+        key = "seq_model" if task is checks.task1 else "func_model"
+        assert task.evaluate({key: loaded}).status == "passed"
+    relu = functional(keras, activation="relu")
+    relu.save(tmp_path / "relu.keras")
+    assert_wrong(checks.task2.evaluate({"func_model": keras.saving.load_model(tmp_path / "relu.keras")}), "'relu'")

@@ -71,7 +71,7 @@ def make_gradient(mistake=None):
 # --------------------------------------------------------------------------- task 1
 
 
-@pytest.mark.parametrize("variant", [None, "in_place", "z1_form"])
+@pytest.mark.parametrize("variant", [None, "in_place", "z1_form", "float32"])
 def test_task1_valid_gradients_pass(variant):
     assert checks.task1.evaluate({"gradient": make_gradient(variant)}).status == "passed"
 
