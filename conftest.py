@@ -1,14 +1,15 @@
-"""pytest set-up shared by unit tests and nbval notebook runs; the ``notebook`` and ``slow`` markers.
+"""pytest set-up shared by unit tests and notebook runs; the ``notebook`` and ``slow`` markers.
 
-Kernels started by nbval (``--nbval-current-env``) inherit this process's environment, so
-what is set here holds inside every notebook run by the test suite.
+Kernels and subprocesses started by the tests inherit this process's environment, so what is
+set here holds inside every notebook run by the test suite. Warnings stay visible (a warning
+from course code or from a notebook is something to see); only the known TensorFlow/Keras
+noise of ``notebook_setup.KNOWN_NOISE`` is filtered, here and in every child process.
 
 Markers are applied here, in one place, so that no test file has to carry them:
 
-- ``notebook``: every nbval cell of ``notebooks/`` and ``solutions/``, and the tests listed
-  in :data:`NOTEBOOK_TESTS` (each starts a Jupyter kernel);
+- ``notebook``: the tests listed in :data:`NOTEBOOK_TESTS` (each starts a Jupyter kernel);
 - ``slow``: the tests listed in :data:`SLOW_TESTS` (a wheel build, a fresh Python that
-  imports TensorFlow, fit_fast compared with model.fit; no kernel, but seconds each).
+  imports TensorFlow, a site build, fit_fast compared with model.fit; no kernel, but seconds each).
 
 ``make test-fast`` runs ``-m "not notebook and not slow"``. A test that starts a kernel
 without being listed fails at once with a message naming this file, so the fast loop
@@ -16,11 +17,14 @@ never starts a kernel by accident.
 """
 
 import os
+import re
+
+from course_utils.lesson.notebook_setup import KNOWN_NOISE, known_noise_options
 
 import pytest
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")   # 2 still leaves an ERROR line from predict
-os.environ.setdefault("PYTHONWARNINGS", "ignore")     # path-bearing Keras warnings vary per machine
+os.environ.setdefault("PYTHONWARNINGS", ",".join(known_noise_options()))
 os.environ.setdefault("PYTHONHASHSEED", "0")
 os.environ.setdefault("MPLBACKEND", "Agg")
 os.environ.setdefault("COURSE_PROGRESS", "plain")
@@ -65,7 +69,7 @@ def _listed(item: pytest.Item, table: dict) -> bool:
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
-        nbval_cell = type(item).__module__.startswith("nbval")
+        nbval_cell = type(item).__module__.startswith("nbval")   # nbval run by hand on a notebook
         if nbval_cell or _listed(item, NOTEBOOK_TESTS):
             item.add_marker(pytest.mark.notebook)
         if _listed(item, SLOW_TESTS):
@@ -86,3 +90,9 @@ def _kernels_only_in_notebook_tests(request, monkeypatch):
         )
 
     monkeypatch.setattr(LocalProvisioner, "launch_kernel", refuse)
+
+def pytest_configure(config):
+    """The same known noise, filtered in pytest's own warning capture (message/module are regexes)."""
+    for message, category, module in KNOWN_NOISE:
+        config.addinivalue_line("filterwarnings",
+                                f"ignore:{re.escape(message)}:{category.__name__}:{re.escape(module)}")

@@ -1,10 +1,13 @@
-"""Tests for the checks of exercise 02_02 (backpropagation in the two-layer NumPy net): the
-right gradient passes and each typical backward-pass mistake is "wrong" with a message that
-names the parameter; the gradient-check value must agree with a recomputation; a trained
-net passes the digits test; None, wrong types and shapes give messages, never exceptions;
-a missing name is "not attempted"."""
+"""Tests for the checks of exercise 02_02 (backpropagation in the two-layer NumPy net): for every
+task, valid alternative answers pass and typical mistakes are "wrong" with a message that names
+them; the gradient-check value must come from the procedure (a typed or rounded number fails);
+the digits net is judged on validation rows; None, wrong types and shapes give messages, never
+exceptions; a missing name is "not attempted"."""
 
 from __future__ import annotations
+
+import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -40,6 +43,10 @@ def make_gradient(mistake=None):
         dz1 = dy @ W2.T
         if mistake == "sigmoid_of_z1":
             da1 = dz1 * sigmoid_grad(z1)
+        elif mistake == "z1_form":          # valid: σ'(a1) written as z1 (1 - z1)
+            da1 = dz1 * z1 * (1.0 - z1)
+        elif mistake == "sign":
+            da1 = -dz1 * sigmoid_grad(a1)
         elif mistake == "no_sigmoid":
             da1 = dz1
         else:
@@ -52,6 +59,10 @@ def make_gradient(mistake=None):
             grads["W1"] = None
         if mistake == "in_place":  # right values, but the student's function scribbles on params
             params["W1"][...] = 0.0
+        if mistake == "sign":
+            grads = {k: -v for k, v in grads.items()}
+        if mistake == "float32":   # valid: the same numbers in single precision
+            grads = {k: v.astype("float32") for k, v in grads.items()}
         return grads
 
     return gradient
@@ -60,16 +71,25 @@ def make_gradient(mistake=None):
 # --------------------------------------------------------------------------- task 1
 
 
-def test_task1_right_gradient_passes():
-    assert checks.task1.evaluate({"gradient": make_gradient()}).status == "passed"
-    # a gradient that changes params in place still gets fresh copies each time
-    assert checks.task1.evaluate({"gradient": make_gradient("in_place")}).status == "passed"
+@pytest.mark.parametrize("variant", [None, "in_place", "z1_form", "float32"])
+def test_task1_valid_gradients_pass(variant):
+    assert checks.task1.evaluate({"gradient": make_gradient(variant)}).status == "passed"
 
 
-def test_task1_gradient_returning_lists_passes():
+def test_task1_gradient_returning_lists_or_an_einsum_pass():
     right = make_gradient()
     as_lists = lambda p, x, t: {k: v.tolist() for k, v in right(p, x, t).items()}  # noqa: E731
     assert checks.task1.evaluate({"gradient": as_lists}).status == "passed"
+
+    def einsum_gradient(params, x, t):
+        a1 = x @ params["W1"] + params["b1"]
+        z1 = sigmoid(a1)
+        dy = (softmax(z1 @ params["W2"] + params["b2"]) - t) / len(x)
+        da1 = np.einsum("bk,jk->bj", dy, params["W2"]) * sigmoid_grad(a1)
+        return {"W1": np.einsum("bi,bj->ij", x, da1), "b1": da1.sum(0),
+                "W2": np.einsum("bj,bk->jk", z1, dy), "b2": dy.sum(0)}
+
+    assert checks.task1.evaluate({"gradient": einsum_gradient}).status == "passed"
 
 
 @pytest.mark.parametrize("mistake, fragments", [
@@ -81,6 +101,7 @@ def test_task1_gradient_returning_lists_passes():
     ("transposed_W2", ("grads['W2'] has shape (3, 6)", "transposed")),
     ("missing_b1", ("'b1'",)),
     ("none_W1", ("grads['W1'] is None",)),
+    ("sign", ("W1", "b1", "W2", "b2")),
 ])
 def test_task1_typical_mistakes_are_named(mistake, fragments):
     result = checks.task1.evaluate({"gradient": make_gradient(mistake)})
@@ -120,19 +141,45 @@ def loss(params, x, t):
     return cross_entropy_error(checks.forward(params, x), t)
 
 
+SOLUTION = next((Path(__file__).resolve().parents[1] / "solutions").glob("02_02_*.ipynb"))
+
+
+def given_cells(*needles):
+    """Run the solution notebook's given cells that contain ``needles``; return their namespace."""
+    import course_utils.lesson as lesson
+
+    cells = json.loads(SOLUTION.read_text(encoding="utf-8"))["cells"]
+    namespace = {"np": np, "checks": checks, **{name: getattr(lesson, name) for name in ("sigmoid", "sigmoid_grad", "softmax",
+                                                                      "cross_entropy_error", "numerical_gradient",
+                                                                      "relative_error")}}
+    exec("from sklearn.datasets import load_digits\nfrom sklearn.model_selection import train_test_split", namespace)
+    for cell in cells:
+        source = "".join(cell["source"])
+        if cell["cell_type"] == "code" and "### BEGIN SOLUTION" not in source and any(n in source for n in needles):
+            exec(source, namespace)
+    return namespace
+
+
+def test_task2_small_problem_matches_the_notebook():
+    ns = given_cells("def init_params", "params_small =")
+    params, x, t = checks.small_problem()
+    assert all(np.array_equal(ns["params_small"][k], params[k]) for k in KEYS)
+    assert np.array_equal(ns["x_small"], x) and np.array_equal(ns["t_small"], t)
+
+
 @pytest.fixture
 def small():
     """The notebook's small problem."""
-    rng = np.random.default_rng(18)
-    params = init_params(4, 5, 3, weight_init_std=0.1, seed=18)
-    x = rng.standard_normal((3, 4))
-    t = np.eye(3)[rng.integers(0, 3, 3)]
-    return params, x, t
+    return checks.small_problem()
 
 
-def student_error(gradient, params, x, t, h=1e-4):
+def errors_of(gradient, params, x, t, h=1e-4, compare=relative_error, loss_fn=loss):
     grads = gradient(params, x, t)
-    return max(relative_error(grads[k], numerical_gradient(lambda _: loss(params, x, t), params[k], h=h)) for k in KEYS)
+    return {k: compare(grads[k], numerical_gradient(lambda _: loss_fn(params, x, t), params[k], h=h)) for k in KEYS}
+
+
+def student_error(gradient, params, x, t, **kw):
+    return max(errors_of(gradient, params, x, t, **kw).values())
 
 
 def ns2(small, gradient, value):
@@ -140,25 +187,82 @@ def ns2(small, gradient, value):
     return {"gradient": gradient, "params_small": params, "x_small": x, "t_small": t, "max_rel_error": value}
 
 
-def test_task2_right_answer_passes(small):
-    value = student_error(make_gradient(), *small)
+def cs231n(a, b):
+    return float(np.max(np.abs(a - b) / np.maximum(np.maximum(np.abs(a), np.abs(b)), 1e-8)))
+
+
+def norm_ratio(a, b):
+    return float(np.linalg.norm(a - b) / (np.linalg.norm(a) + np.linalg.norm(b)))
+
+
+def own_central_differences(params, x, t, h=1e-4):
+    """A student's own numerical gradient loop instead of numerical_gradient."""
+    grads = make_gradient()(params, x, t)
+    worst = 0.0
+    for key in KEYS:
+        numeric = np.zeros_like(params[key])
+        for index in np.ndindex(params[key].shape):
+            keep = params[key][index]
+            params[key][index] = keep + h
+            up = loss(params, x, t)
+            params[key][index] = keep - h
+            down = loss(params, x, t)
+            params[key][index] = keep
+            numeric[index] = (up - down) / (2 * h)
+        worst = max(worst, relative_error(grads[key], numeric))
+    return worst
+
+
+@pytest.mark.parametrize("compute", [
+    lambda small: student_error(make_gradient(), *small),                         # the task's procedure
+    lambda small: np.float64(student_error(make_gradient(), *small)),
+    lambda small: student_error(make_gradient(), *small, h=1e-5),                 # another step size
+    lambda small: student_error(make_gradient(), *small, h=1e-3),
+    lambda small: student_error(make_gradient(), *small, compare=cs231n),         # another formula
+    lambda small: student_error(make_gradient(), *small, compare=norm_ratio),
+    lambda small: student_error(make_gradient("z1_form"), *small),                # another valid gradient
+    lambda small: own_central_differences(*small),                                # own loop
+    lambda small: student_error(make_gradient(), *small, loss_fn=checks._exact_loss),
+])
+def test_task2_valid_answers(small, compute):
+    value = compute(small)
+    assert checks.task2.evaluate(ns2(small, make_gradient(), value)).status == "passed", value
+
+
+def test_task2_typed_rounded_and_wrong_aggregates_fail(small):
+    errors = errors_of(make_gradient(), *small)
+    value = max(errors.values())
     assert value < checks.MAX_REL_ERROR
-    assert checks.task2.evaluate(ns2(small, make_gradient(), value)).status == "passed"
-    # another step size h gives another (still tiny) error: accepted
-    other = student_error(make_gradient(), *small, h=1e-5)
-    assert checks.task2.evaluate(ns2(small, make_gradient(), other)).status == "passed"
-    assert checks.task2.evaluate(ns2(small, make_gradient(), np.float64(value))).status == "passed"
-
-
-def test_task2_wrong_answers(small):
-    value = student_error(make_gradient(), *small)
-    assert_wrong(checks.task2.evaluate(ns2(small, make_gradient(), 0.0)), "does not match")
-    assert_wrong(checks.task2.evaluate(ns2(small, make_gradient(), 0.5)), "does not match")
+    smaller = min(errors, key=errors.get)
+    for typed in (1e-7, 1e-8, 5e-8, 1e-9, float(f"{value:.2e}"), float(f"{value:.3g}"), 0.0, 0.5):
+        assert_wrong(checks.task2.evaluate(ns2(small, make_gradient(), typed)), "is not what a gradient check")
+    assert_wrong(checks.task2.evaluate(ns2(small, make_gradient(), float(np.mean(list(errors.values()))))),
+                 "take the largest")                                                  # the mean, not the max
+    assert_wrong(checks.task2.evaluate(ns2(small, make_gradient(), errors[smaller])), "take the largest")
+    absolute = max(float(np.max(np.abs(make_gradient()(*small)[k] - numerical_gradient(
+        lambda _: loss(*small), small[0][k])))) for k in KEYS)
+    assert_wrong(checks.task2.evaluate(ns2(small, make_gradient(), absolute)), "relative_error")
     assert_wrong(checks.task2.evaluate(ns2(small, make_gradient(), -value)), "negative")
-    # a wrong gradient cannot pass, whatever value is reported
+
+
+def test_task2_wrong_gradient_cannot_pass(small):
+    value = student_error(make_gradient(), *small)
     wrong = make_gradient("sigmoid_of_z1")
     assert_wrong(checks.task2.evaluate(ns2(small, wrong, value)), "fix `gradient`")
-    assert_wrong(checks.task2.evaluate(ns2(small, wrong, student_error(wrong, *small))), "fix `gradient`")
+    # a correct procedure on a wrong gradient: the check says the procedure works
+    assert_wrong(checks.task2.evaluate(ns2(small, wrong, student_error(wrong, *small))), "your gradient check works")
+
+
+def test_task2_changed_problem_and_bad_step(small):
+    params, x, t = small
+    changed = {k: v.copy() for k, v in params.items()}
+    changed["W1"][0, 0] += 0.5
+    value = student_error(make_gradient(), changed, x, t)
+    assert_wrong(checks.task2.evaluate({**ns2(small, make_gradient(), value), "params_small": changed}),
+                 "params_small['W1']", "run the cell")
+    tiny = student_error(make_gradient(), *small, h=1e-6)
+    if tiny >= checks.MAX_REL_ERROR:   # rounding dominates with h = 1e-6: the check names the step size
+        assert_wrong(checks.task2.evaluate(ns2(small, make_gradient(), tiny)), "step h")
 
 
 def test_task2_missing_none_and_bad_types(small):
@@ -170,7 +274,7 @@ def test_task2_missing_none_and_bad_types(small):
     assert checks.task2.evaluate(ns).status == "not_attempted"
     assert_wrong(checks.task2.evaluate(ns2(small, make_gradient(), None)), "None")
     assert_wrong(checks.task2.evaluate(ns2(small, make_gradient(), "1e-7")), "one number", "str")
-    assert_wrong(checks.task2.evaluate(ns2(small, make_gradient(), np.array([value] * 4))), "4 values", "max")
+    assert_wrong(checks.task2.evaluate(ns2(small, make_gradient(), np.array([value] * 4))), "4 values", "largest")
     assert_wrong(checks.task2.evaluate(ns2(small, make_gradient(), {"W1": value})), "dict")
     assert_wrong(checks.task2.evaluate(ns2(small, make_gradient(), float("nan"))), "NaN")
     assert_wrong(checks.task2.evaluate(ns2(small, None, value)), "None")
@@ -179,7 +283,7 @@ def test_task2_missing_none_and_bad_types(small):
     assert_wrong(checks.task2.evaluate(bad), "params_small")
     bad = ns2(small, make_gradient(), value)
     bad["x_small"] = x[:, :3]
-    assert_wrong(checks.task2.evaluate(bad), "do not fit")
+    assert_wrong(checks.task2.evaluate(bad), "x_small", "run the cell")
 
 
 # --------------------------------------------------------------------------- task 3
@@ -211,20 +315,42 @@ def trained(digits):
 
 
 def test_task3_split_matches_the_notebook(digits):
-    _, x_test, _, y_test = digits
-    cx, cy = checks.digits_test_split()
-    assert np.array_equal(cx, x_test) and np.array_equal(cy, y_test)
+    _, x_val, _, y_val = digits
+    cx, cy = checks.digits_validation_split()
+    assert np.array_equal(cx, x_val) and np.array_equal(cy, y_val)
+    ns = given_cells("load_digits()")
+    assert np.array_equal(ns["x_val"], cx) and np.array_equal(ns["y_val"], cy)
 
 
-def test_task3_trained_net_passes(trained, digits):
-    _, x_test, _, y_test = digits
-    assert np.mean(checks.forward(trained, x_test).argmax(1) == y_test) >= 0.9
+def train(digits, hidden=50, steps=1000, lr=0.5, dtype=float):
+    x_train, _, y_train, _ = digits
+    t_train = np.eye(10)[y_train]
+    params = {k: v.astype(dtype) for k, v in init_params(64, hidden, 10).items()}
+    rng = np.random.default_rng(1)
+    for _ in range(steps):
+        mask = rng.choice(len(x_train), 100)
+        grads = make_gradient()(params, x_train[mask], t_train[mask])
+        for k in KEYS:
+            params[k] -= (lr * grads[k]).astype(dtype)
+    return params
+
+
+def test_task3_valid_answers(trained, digits):
+    _, x_val, _, y_val = digits
+    assert np.mean(checks.forward(trained, x_val).argmax(1) == y_val) >= 0.9
     assert checks.task3.evaluate({"trained_params": trained}).status == "passed"
+    as_lists = {k: v.tolist() for k, v in trained.items()}
+    assert checks.task3.evaluate({"trained_params": as_lists}).status == "passed"
+    wider = train(digits, hidden=100, steps=600)                    # another hidden size, fewer steps
+    assert checks.task3.evaluate({"trained_params": wider}).status == "passed"
+    single = train(digits, steps=800, dtype="float32")               # single precision
+    assert checks.task3.evaluate({"trained_params": single}).status == "passed"
 
 
 def test_task3_wrong_answers(trained, digits):
     # 1. untrained
-    assert_wrong(checks.task3.evaluate({"trained_params": init_params(64, 50, 10)}), "test accuracy", "below 90%")
+    assert_wrong(checks.task3.evaluate({"trained_params": init_params(64, 50, 10)}), "validation accuracy",
+                 "below 90%")
     # 2. trained only a little (20 steps with a small learning rate): still below the bar
     few = init_params(64, 50, 10)
     x_train, _, y_train, _ = digits
@@ -246,6 +372,16 @@ def test_task3_wrong_answers(trained, digits):
     nan = dict(trained)
     nan["b1"] = np.full_like(trained["b1"], np.nan)
     assert_wrong(checks.task3.evaluate({"trained_params": nan}), "NaN", "diverged")
+    # 6. trained with a wrong gradient (σ' at the wrong place) for the same steps
+    wrong = init_params(64, 50, 10)
+    t_train = np.eye(10)[y_train]
+    rng = np.random.default_rng(0)
+    for _ in range(300):
+        mask = rng.choice(len(x_train), 100)
+        grads = make_gradient("sign")(wrong, x_train[mask], t_train[mask])
+        for k in KEYS:
+            wrong[k] -= 0.5 * grads[k]
+    assert_wrong(checks.task3.evaluate({"trained_params": wrong}), "below")
 
 
 def test_task3_missing_none_and_bad_types(trained):
@@ -264,4 +400,4 @@ def test_task3_missing_none_and_bad_types(trained):
 def test_module_layout():
     assert checks.exercise.number == "02_02"
     assert checks.exercise.tasks == [checks.task1, checks.task2, checks.task3]
-    assert all(t.exercise.number == "02_02" and t.hints for t in checks.exercise.tasks)
+    assert all(t.exercise.number == "02_02" and len(t.hints) >= 2 for t in checks.exercise.tasks)

@@ -165,19 +165,40 @@ def test_numpy_integer_seed_is_accepted(capsys):
     assert capsys.readouterr().out.startswith("Set-up: seed 5 ·")
 
 
-def test_quiet_silences_warnings_and_quiet_false_does_not(capsys):
+def test_quiet_filters_only_the_known_noise(capsys):
+    """Students see the warnings of their own code; only KNOWN_NOISE is filtered."""
     import warnings
 
-    setup_notebook(1, quiet=True)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.warn("noise from a library", UserWarning)
-    assert caught == []
+    from course_utils.lesson.notebook_setup import KNOWN_NOISE
+
     warnings.resetwarnings()
-    warnings.simplefilter("default")
-    setup_notebook(1, quiet=False)
+    setup_notebook(1, quiet=True)
+    blanket = [f for f in warnings.filters if f[0] == "ignore" and f[1] is None and f[2] is Warning]
+    assert blanket == [], blanket          # no "ignore everything" filter
     with warnings.catch_warnings(record=True) as caught:
         warnings.warn("a warning the student should see", UserWarning)
-    assert [str(w.message) for w in caught] == ["a warning the student should see"]
+        warnings.warn("overflow encountered in exp", RuntimeWarning)
+        for message, category, module in KNOWN_NOISE:
+            warnings.warn_explicit(message + " (as Keras raises it)", category, "core.py", 172, module=module + ".x")
+    assert [str(w.message) for w in caught] == ["a warning the student should see", "overflow encountered in exp"]
+    setup_notebook(1, quiet=True)          # calling it again does not stack filters
+    assert len(warnings.filters) == len(set(warnings.filters))
+
+
+def test_known_noise_options_are_valid_pythonwarnings():
+    from course_utils.lesson.notebook_setup import KNOWN_NOISE, known_noise_options
+
+    options = known_noise_options()
+    assert len(options) == len(KNOWN_NOISE) and all(o.startswith("ignore:") for o in options)
+    assert not any("," in o for o in options)  # PYTHONWARNINGS separates entries by commas
+    code = ("import warnings\n"
+            "warnings.warn_explicit(" + repr(KNOWN_NOISE[0][0] + " x") + ", DeprecationWarning, 'core.py', 1,"
+            " module='keras.src.backend')\n"
+            "warnings.warn('mine', UserWarning)\n")
+    shown = run_python(code, {"PYTHONWARNINGS": "default::DeprecationWarning"})
+    assert "mine" in shown.stderr and "copy keyword" in shown.stderr, shown.stderr
+    result = run_python(code, {"PYTHONWARNINGS": ",".join(["default::DeprecationWarning", *options])})
+    assert "mine" in result.stderr and "copy keyword" not in result.stderr, result.stderr
 
 
 def run_python(code, env_changes):

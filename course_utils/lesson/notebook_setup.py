@@ -13,10 +13,12 @@ What it does, in order:
    imports TensorFlow with the C-level standard error silenced for the duration of the
    import. TensorFlow 2.21 prints two ``absl::InitializeLog`` / ``cudart_stub`` lines at
    import even with ``TF_CPP_MIN_LOG_LEVEL=3`` (measured here), and Jupyter copies
-   C-level stderr into the notebook. Then it ignores Python warnings (the same as
-   ``PYTHONWARNINGS=ignore``: Keras warnings carry machine-specific paths) and sets the
-   absl / ``tensorflow`` loggers to ERROR. If TensorFlow was imported earlier it still
-   works, but TensorFlow reads the log level only once: measured in a Jupyter kernel,
+   C-level stderr into the notebook. Python warnings stay on: only the few known lines
+   that TensorFlow/Keras raise on their own, whatever the student writes, are filtered
+   (:data:`KNOWN_NOISE`, each by message, category and module), so students see every
+   warning their own code causes. AutoGraph's conversion notices are turned off. If
+   TensorFlow was imported earlier it still works, but TensorFlow reads the log level
+   only once: measured in a Jupyter kernel,
    ``import keras`` *before* the set-up leaves 4-5 stderr lines in the notebook (absl,
    ``cudart_stub``, ``cpu_feature_guard``, a ``cuInit`` error, a ``NodeDef`` error at
    ``predict``); with the set-up (or any course module that needs TensorFlow, which all
@@ -41,7 +43,6 @@ from __future__ import annotations
 
 import contextlib
 import importlib
-import logging
 import os
 import platform
 import re
@@ -52,16 +53,28 @@ from importlib import metadata
 from ..errors import SetupError
 
 __all__ = [
+    "KNOWN_NOISE",
     "MIN_TENSORFLOW",
     "MIN_KERAS",
     "setup_notebook",
     "check_versions",
     "import_tensorflow_quietly",
     "running_in_notebook",
+    "silence_known_noise",
+    "known_noise_options",
 ]
 
 MIN_TENSORFLOW = (2, 16)
 MIN_KERAS = (3, 0)
+
+#: Python warnings that TensorFlow/Keras raise by themselves, whatever the notebook's code:
+#: ``(message prefix, category, module prefix)``. Only these are filtered; every other
+#: warning reaches the student. Found by running the whole course with ``-W always``
+#: (TensorFlow 2.21, Keras 3.15, NumPy 2.4): Keras converts its own tensors with
+#: ``np.array(x)`` during ``fit``/``evaluate``, which NumPy 2 flags.
+KNOWN_NOISE: tuple[tuple[str, type[Warning], str], ...] = (
+    ("__array__ implementation doesn't accept a copy keyword", DeprecationWarning, "keras.src"),
+)
 
 _FIX = (
     'Fix: run  pip install "tensorflow>=2.16"  (it brings Keras 3), make sure the '
@@ -111,6 +124,24 @@ def check_versions(tf_version: str, keras_version: str, *, legacy_keras: bool = 
             "TF_USE_LEGACY_KERAS is set, so tf.keras is the old Keras 2 while `import keras` "
             "is Keras 3; models from the two cannot be mixed. " + _FIX
         )
+
+
+def silence_known_noise() -> None:
+    """Filter the :data:`KNOWN_NOISE` warnings, and nothing else (every notebook, via setup_notebook).
+
+    Idempotent: calling it again does not stack filters.
+    """
+    import re
+
+    for message, category, module in KNOWN_NOISE:
+        warnings.filterwarnings("ignore", message=re.escape(message), category=category,
+                                module=re.escape(module))
+
+
+def known_noise_options() -> list[str]:
+    """:data:`KNOWN_NOISE` as ``-W`` / ``PYTHONWARNINGS`` entries (``action:message:category``),
+    for processes started before :func:`setup_notebook` runs (the test suite's kernels)."""
+    return [f"ignore:{message}:{category.__name__}" for message, category, _module in KNOWN_NOISE]
 
 
 @contextlib.contextmanager
@@ -228,7 +259,7 @@ def setup_notebook(seed: int = 42, *, deterministic: bool = True, quiet: bool = 
 
     if quiet:
         os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
-        warnings.simplefilter("ignore")  # same as PYTHONWARNINGS=ignore
+        silence_known_noise()
     try:
         tf, keras = import_tensorflow_quietly()
     except ImportError as error:
@@ -236,13 +267,6 @@ def setup_notebook(seed: int = 42, *, deterministic: bool = True, quiet: bool = 
     check_versions(tf.__version__, keras.__version__, legacy_keras=_legacy_keras_requested())
 
     if quiet:
-        try:
-            import absl.logging
-
-            absl.logging.set_verbosity(absl.logging.ERROR)
-        except ImportError:  # pragma: no cover - absl ships with TensorFlow
-            pass
-        logging.getLogger("tensorflow").setLevel(logging.ERROR)
         tf.autograph.set_verbosity(0)
 
     keras.utils.set_random_seed(seed)  # Python random, NumPy, TensorFlow and Keras
