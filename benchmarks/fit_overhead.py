@@ -29,11 +29,12 @@ import sys
 import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-os.environ.setdefault("PYTHONWARNINGS", "ignore")
+from course_utils.lesson.notebook_setup import known_noise_options, setup_notebook  # noqa: E402  (light: no TensorFlow)
+
+os.environ.setdefault("PYTHONWARNINGS", ",".join(known_noise_options()))
 
 import numpy as np  # noqa: E402
 
-from course_utils.lesson.notebook_setup import setup_notebook  # noqa: E402
 
 setup_notebook(0)
 

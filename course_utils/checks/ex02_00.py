@@ -24,7 +24,6 @@ import math
 import numbers
 import sys
 import types
-import warnings
 from functools import lru_cache
 from typing import Any, Mapping
 
@@ -433,9 +432,7 @@ def _single_neuron(model: Any, name: str) -> np.ndarray:
     if layer.units != 1:
         raise WrongAnswer(_("`{name}`'s Dense layer has {units} units; one neuron is Dense(1, ...)").format(
             name=name, units=layer.units))
-    with warnings.catch_warnings():   # a model built with list inputs (the slides' spelling) called on one array
-        warnings.filterwarnings("ignore", message="The structure of `inputs` doesn't match", category=UserWarning)
-        outputs = model_outputs(model, _PROBE_POINTS, name=name).reshape(-1)
+    outputs = model_outputs(model, _PROBE_POINTS, name=name).reshape(-1)
     if outputs.shape != (len(_PROBE_POINTS),):
         raise WrongAnswer(_("`{name}` should give one output per input, it gives {n} for {m} inputs").format(
             name=name, n=outputs.size, m=len(_PROBE_POINTS)))

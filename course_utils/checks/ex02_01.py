@@ -21,7 +21,6 @@ loaded. No message contains an expected count.
 from __future__ import annotations
 
 import sys
-import warnings
 from typing import Any
 
 import numpy as np
@@ -85,14 +84,6 @@ def _activations_after(model: Any, dense: list) -> list[list[str]]:
     return chains
 
 
-def _outputs(model: Any, x: np.ndarray, name: str) -> np.ndarray:
-    """:func:`model_outputs`, without the warning Keras gives when a model built with list inputs
-    (the slides' ``keras.Model(inputs=[...], outputs=[...])``) is called on one array."""
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="The structure of `inputs` doesn't match", category=UserWarning)
-        return model_outputs(model, x, name=name)
-
-
 def _sigmoid(z: np.ndarray) -> np.ndarray:
     return 0.5 * (1.0 + np.tanh(0.5 * z))
 
@@ -146,7 +137,7 @@ def _check_architecture(model: Any, name: str, api: str) -> None:
     if model.count_params() != _expected_params():
         raise WrongAnswer(_("`{name}` has {n} parameters, which does not fit a chain 2 → 4 → 5 → 1 of Dense layers: "
                             "connect each layer to the previous one").format(name=name, n=model.count_params()))
-    outputs = _outputs(model, _PROBE_X, name)
+    outputs = model_outputs(model, _PROBE_X, name)
     if outputs.shape != (len(_PROBE_X), 1):
         raise WrongAnswer(_("`{name}` gives outputs of shape {shape} for {n} inputs; it should give one probability "
                             "per input, shape ({n}, 1)").format(name=name, shape=outputs.shape, n=len(_PROBE_X)))
@@ -296,7 +287,7 @@ def task4(steps_per_epoch, n_steps):
 ))
 def task5(func_model):
     _check_architecture(func_model, "func_model", "functional")
-    outputs = _outputs(func_model, XOR_X, "func_model").reshape(-1)
+    outputs = model_outputs(func_model, XOR_X, "func_model").reshape(-1)
     accuracy = float(np.mean((outputs > 0.5) == (XOR_Y.reshape(-1) > 0.5)))
     if accuracy == 1.0:
         return

@@ -34,6 +34,7 @@ from .catalog import repo_root
 from ..checks.core import MIMETYPE as CHECK_MIMETYPE
 from ..errors import NotebookError, SiteError
 from ..lesson.key_figures import MIMETYPE as FIGURE_MIMETYPE
+from ..lesson.notebook_setup import known_noise_options
 from .notebook_io import read_notebook
 from .site.builder import EDITIONS, SitePage, SiteResult, build_site, edition
 
@@ -41,7 +42,7 @@ RUN_KINDS = ("notebooks", "solutions")
 RUNS_FILE = "runs.json"
 #: The kernel's environment for ``course run``.
 RUN_ENV = {"COURSE_STRICT": "1", "COURSE_PROGRESS": "text", "MPLBACKEND": "module://matplotlib_inline.backend_inline",
-           "PYTHONHASHSEED": "0", "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONWARNINGS": "ignore"}
+           "PYTHONHASHSEED": "0", "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONWARNINGS": ",".join(known_noise_options())}
 
 
 @dataclass
