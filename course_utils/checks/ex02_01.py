@@ -137,7 +137,7 @@ def _check_architecture(model: Any, name: str, api: str) -> None:
     if model.count_params() != _expected_params():
         raise WrongAnswer(_("`{name}` has {n} parameters, which does not fit a chain 2 → 4 → 5 → 1 of Dense layers: "
                             "connect each layer to the previous one").format(name=name, n=model.count_params()))
-    outputs = model_outputs(model, _PROBE_X, name)
+    outputs = model_outputs(model, _PROBE_X, name=name)
     if outputs.shape != (len(_PROBE_X), 1):
         raise WrongAnswer(_("`{name}` gives outputs of shape {shape} for {n} inputs; it should give one probability "
                             "per input, shape ({n}, 1)").format(name=name, shape=outputs.shape, n=len(_PROBE_X)))
@@ -287,7 +287,7 @@ def task4(steps_per_epoch, n_steps):
 ))
 def task5(func_model):
     _check_architecture(func_model, "func_model", "functional")
-    outputs = model_outputs(func_model, XOR_X, "func_model").reshape(-1)
+    outputs = model_outputs(func_model, XOR_X, name="func_model").reshape(-1)
     accuracy = float(np.mean((outputs > 0.5) == (XOR_Y.reshape(-1) > 0.5)))
     if accuracy == 1.0:
         return
