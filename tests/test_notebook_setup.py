@@ -295,3 +295,21 @@ def test_jupyter_set_up_cell_is_clean(monkeypatch):
     assert [name for name, _ in outputs] == ["stdout", "stdout"], outputs
     assert SETUP_LINE.match(outputs[0][1].strip())
     assert "inline" in outputs[1][1]
+
+
+def test_lang_ko_speaks_korean_and_draws_korean_text(capsys):
+    import matplotlib
+
+    from course_utils import i18n
+    from course_utils.errors import SetupError
+
+    try:
+        notebook_setup.setup_notebook(seed=0, lang="ko")
+        assert i18n.current_language() == "ko"
+        assert matplotlib.rcParams["font.family"] == ["NanumGothic"]
+        assert matplotlib.rcParams["axes.unicode_minus"] is False
+        with pytest.raises(SetupError, match="en, ko"):
+            notebook_setup.setup_notebook(seed=0, lang="fr")
+    finally:
+        i18n.set_language(None)
+        matplotlib.rcdefaults()

@@ -241,13 +241,22 @@ def _set_op_determinism(tf, enabled: bool) -> None:
         pass
 
 
-def setup_notebook(seed: int = 42, *, deterministic: bool = True, quiet: bool = True) -> dict[str, str]:
+def setup_notebook(seed: int = 42, *, deterministic: bool = True, quiet: bool = True,
+                   lang: str | None = None) -> dict[str, str]:
     """Prepare a notebook: quiet logs, version check, seeds, op determinism (every notebook).
 
-    Returns ``{"python", "tensorflow", "keras", "numpy", "pandas"}`` → version strings and
-    prints them on one line. Raises :class:`SetupError` for Keras 2 / TensorFlow < 2.16 or
-    a seed that is not a whole number in ``[0, 2**32)``.
+    ``lang="ko"`` (the Korean edition) makes checks, hints and messages speak Korean and
+    gives plots a Korean font. Returns ``{"python", "tensorflow", "keras", "numpy",
+    "pandas"}`` → version strings and prints them on one line. Raises :class:`SetupError` for
+    Keras 2 / TensorFlow < 2.16 or a seed that is not a whole number in ``[0, 2**32)``.
     """
+    if lang is not None:
+        from .. import i18n
+
+        try:
+            i18n.set_language(lang)
+        except ValueError as error:
+            raise SetupError(str(error)) from None
     try:
         if isinstance(seed, bool):
             raise TypeError
@@ -272,6 +281,10 @@ def setup_notebook(seed: int = 42, *, deterministic: bool = True, quiet: bool = 
     keras.utils.set_random_seed(seed)  # Python random, NumPy, TensorFlow and Keras
     _set_op_determinism(tf, deterministic)
     _configure_matplotlib()
+    if lang == "ko":
+        from .korean_font import use_korean_font
+
+        use_korean_font()
 
     versions = {
         "python": platform.python_version(),
