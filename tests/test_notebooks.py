@@ -29,7 +29,8 @@ ENV = {"COURSE_STRICT": "1", "COURSE_PROGRESS": "plain", "MPLBACKEND": "Agg", "P
        "TF_CPP_MIN_LOG_LEVEL": "3"}
 
 _SKIP = re.compile(r"```.*?```|`[^`]*`|\$\$.*?\$\$|\$[^$\n]*\$|\]\([^)]*\)|https?://\S+|<[^>]+>", re.S)
-_CLAIM = re.compile(r"(?<![\w.])([+\-−]?\d+(?:\.\d+)?(?:[eE][+\-−]?\d+)?)(\s?%)?(?![\w])")
+# ASCII word characters only: a Korean particle right after a number ("0.5를") still ends it
+_CLAIM = re.compile(r"(?<![0-9A-Za-z_.])([+\-−]?\d+(?:\.\d+)?(?:[eE][+\-−]?\d+)?)(\s?%)?(?![0-9A-Za-z_])")
 _NUMBER = re.compile(r"[+\-]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][+\-]?\d+)?")
 
 
@@ -90,6 +91,7 @@ def unbacked(nb, allow: dict | list | None = None) -> list[str]:
 def test_claims_parser():
     md = "Loss 0.693 (ln 2), accuracy 75 %, lr `0.5`, $0.25$, [link](http://x/1.5), 43 weights, −0.10."
     assert [c[0] for c in prose_claims(md)] == ["0.693", "75 %", "−0.10"]
+    assert [c[0] for c in prose_claims("학습률 0.00004를 쓰고 정확도 8 %를 얻었습니다 (v1.5a 아님)")] == ["0.00004", "8 %"]
 
 
 def test_unbacked_finds_a_claim_no_output_prints():
