@@ -24,7 +24,9 @@ from course_utils.tools.executor import execute_notebook
 from course_utils.tools.notebook_io import read_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = sorted(p for kind in ("notebooks", "solutions") for p in (ROOT / kind).glob("*.ipynb"))
+# Both editions: the English notebooks and the Korean ones (notebooks/ko, solutions/ko).
+NOTEBOOKS = sorted(p for kind in ("notebooks", "solutions") for pattern in ("*.ipynb", "ko/*.ipynb")
+                   for p in (ROOT / kind).glob(pattern))
 ENV = {"COURSE_STRICT": "1", "COURSE_PROGRESS": "plain", "MPLBACKEND": "Agg", "PYTHONHASHSEED": "0",
        "TF_CPP_MIN_LOG_LEVEL": "3"}
 
@@ -106,11 +108,11 @@ def test_unbacked_finds_a_claim_no_output_prints():
     assert unbacked(nb, allow=["0.14"]) == []
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: f"{p.parent.name}/{p.stem}")
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.relative_to(ROOT).with_suffix("").as_posix())
 def test_notebook_runs_and_its_prose_numbers_are_printed(path):
     assert NOTEBOOKS, "no notebooks found"
     result = execute_notebook(path, cwd=path.parent, cell_timeout=300, env=ENV, allow_errors=False)
-    out = ROOT / "build" / "test-executed" / path.parent.name / path.name
+    out = ROOT / "build" / "test-executed" / path.relative_to(ROOT)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result.nb, ensure_ascii=False, indent=1), encoding="utf-8")
     assert result.ok, "; ".join(e.last_line for e in result.errors) or "timed out or kernel died"
