@@ -27,7 +27,7 @@ Models (rows of the table):
 
 ``--search`` adds the rows that back lesson 02_07's choices on the same folds: the slides'
 ``P_02_07`` net (100-150-100 sigmoid, SGD 0.002, MSE, batches of 100) on the 5 columns, for the
-400 epochs the lesson trains it and for the slides' 1000; and the main steps of the search
+250 epochs the lesson trains it and for the slides' 1000; and the main steps of the search
 that chose the course's recipe, one change at a time (MSE instead of the Huber loss, Adam at a
 constant rate instead of AdamW with cosine decay, no weight decay, k = 2 or 4 neighbours).
 
@@ -57,7 +57,7 @@ GOAL_BELOW_LINEAR = 0.15
 LESSON_TEST_SIZE = 0.1
 LESSON_SPLIT_SEED = 0
 #: Epochs lesson 02_07 trains the slides' net for (the slides: 1000).
-LESSON_SLIDES_EPOCHS = 400
+LESSON_SLIDES_EPOCHS = 250
 SLIDES_EPOCHS = 1000
 
 COURSE_NET = "course net, 5 columns + neighbour price"
