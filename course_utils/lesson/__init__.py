@@ -28,6 +28,7 @@ _EXPORTS = {
     "describe_stats": "normalize",
     "train_val_test_split": "split",
     "fit_fast": "training",
+    "fit_seeds": "seeds",
     "progress_callback": "progress",
     "plot_decision_boundary": "plots",
     "plot_history": "plots",
