@@ -29,6 +29,8 @@ _EXPORTS = {
     "train_val_test_split": "split",
     "fit_fast": "training",
     "progress_callback": "progress",
+    "side_by_side": "seeds",
+    "summed_loss": "seeds",
     "plot_decision_boundary": "plots",
     "plot_history": "plots",
     "plot_predictions": "plots",
