@@ -221,8 +221,7 @@ def _standardized_parts(**answers: Any) -> tuple[dict[str, np.ndarray], int]:
     "a non-linear activation between the input and the sigmoid output, and train the model long enough.",
     "Input of 2 features → two hidden Dense layers of 16 units with activation 'relu' → Dense(1, "
     "activation='sigmoid'); compile with loss 'binary_crossentropy' and Adam (learning rate about 0.02), "
-    "then fit on X_moons, y_moons for about 40 epochs with batch_size 32 (or 300 full-batch epochs with "
-    "fit_fast).",
+    "then fit on X_moons, y_moons for about 20 epochs with batch_size 32.",
 ))
 def task1(moons_model):
     _require_model(moons_model, "moons_model")
@@ -293,8 +292,9 @@ def _which_rows(model: Any, recorded: np.ndarray, ddof: int) -> str:
     "training rows and keep what training returns: the validation rows are your yardstick, the test rows "
     "wait until the end.",
     "30 inputs → Dense(16, activation='relu') → Dense(1, activation='sigmoid'); loss 'binary_crossentropy', "
-    "metrics=['accuracy']; then history = ….fit(X_train_n, y_train, epochs=20, batch_size=32, "
-    "validation_data=(X_val_n, y_val)). Look at val_accuracy in the epoch log.",
+    "metrics=['accuracy'], Adam with learning rate about 0.003; then keep the History of a fit on X_train_n, "
+    "y_train for about 20 epochs in batches of 32, with validation_data=(X_val_n, y_val). Look at val_accuracy "
+    "in the epoch log.",
 ))
 def task3(cancer_model, history, X_val_n):
     try:
