@@ -99,6 +99,7 @@ def summary(maes, ddof=1):
 
 def status(task, ns):
     result = task.evaluate(ns)
+    assert "could not check your answer" not in result.message, result.message    # a judge bug, not a verdict
     return result.status, result.message
 
 
@@ -314,7 +315,9 @@ def test_task3_wrong_answers(runs):
         (task3_ns(runs, "overlap", o_sum, "None"), "without quotes"),
         (task3_ns(runs, "overlap", o_sum, "tie"), "without quotes"),
         (task3_ns(runs, "winner", w_sum, "sigmoid"), "one of the keys"),
-        (task3_ns(runs, "winner", w_sum, ["tanh"]), "list"),
+        (task3_ns(runs, "winner", w_sum, ["tanh"]), "should be an activation name (a string such as 'relu') or None, "
+                                                     "yours is a list"),
+        (task3_ns(runs, "winner", w_sum, 1), "yours is a int"),
         (task3_ns(runs, "winner", {k: (m, s**2) for k, (m, s) in w_sum.items()}, "tanh"), "variance"),
         (task3_ns(runs, "winner", {k: (np.median(w_maes[k]), s) for k, (m, s) in w_sum.items()}, "tanh"), "not the mean"),
         (task3_ns(runs, "winner", {k: (m, np.ptp(w_maes[k])) for k, (m, s) in w_sum.items()}, "tanh"),

@@ -325,13 +325,13 @@ def task3(curve_summary, best_activation, curve_models, curve_mae):
     allowed = set()
     for d in ddofs:
         allowed.add(decision({act: (np.mean(v), np.std(v, ddof=d)) for act, v in runs.items()}))
+    if best_activation is not None and not isinstance(best_activation, str):
+        raise WrongAnswer(_("`best_activation` should be an activation name (a string such as 'relu') or None, yours "
+                            "is a {type}").format(type=_kind(best_activation)))
     if best_activation in allowed:
         return
     if isinstance(best_activation, str) and best_activation.strip().lower() in {"none", "tie", "no winner", ""}:
         raise WrongAnswer(_("to say 'no winner', set best_activation = None (the Python value, without quotes)"))
-    if best_activation is not None and not isinstance(best_activation, str):
-        raise WrongAnswer(_("`best_activation` should be an activation name (a string such as 'relu') or None, yours "
-                            "is a {type}").format(type=_kind(best_activation)))
     if best_activation is not None and best_activation not in runs:
         raise WrongAnswer(_("`best_activation` should be one of the keys of `curve_mae` ({keys}) or None").format(
             keys=", ".join(repr(k) for k in sorted(runs))))

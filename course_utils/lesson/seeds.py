@@ -9,7 +9,7 @@ training loop each time; these two helpers train them together instead::
     model, nets = side_by_side(make_net, copies=5)      # five fresh copies, side by side
     model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.01), loss=summed_loss("mae"))
     fit_fast(model, x, y, epochs=2000)                   # or model.fit(...): y as for one net
-    maes = [...net(x)... for net in nets]                # each copy is a trained model
+    outputs = [net(x) for net in nets]                   # each copy is a trained model
 
 ``model`` feeds the same input to every copy and puts their outputs side by side (column
 ``i`` is copy ``i``). The copies share no weight and ``summed_loss`` adds up their losses, so
