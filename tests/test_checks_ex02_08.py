@@ -343,6 +343,21 @@ def test_task3_wrong_answers(cancer, fitted):
         assert "%" not in message or "validation rows" in message, message   # never a test score
 
 
+def test_task3_and_task4_judge_models_loaded_back_from_keras_files(cancer, fitted, test_rows, tmp_path):
+    """The grader saves models as .keras and loads them back in safe mode: same verdicts."""
+    model = fitted["model"]
+    model.save(tmp_path / "model.keras")
+    loaded = keras.models.load_model(tmp_path / "model.keras", safe_mode=True)
+    assert checks.task3.evaluate(task3_ns(cancer, loaded, fitted["val"])).status == "passed"
+    assert status(checks.task3, task3_ns(cancer, loaded, fitted["test"]))[0] == "wrong"
+    logits = compiled(from_mlp(cancer["mlp"], output=None), keras.losses.BinaryCrossentropy(from_logits=True))
+    logits.save(tmp_path / "logits.keras")
+    loaded_logits = keras.models.load_model(tmp_path / "logits.keras", safe_mode=True)
+    result = checks.task4.evaluate({"confusion": test_rows["cm"], "cancer_model": loaded_logits,
+                                    "X_test_n": cancer["norm"]["X_test"]})
+    assert result.status == "passed", result.message
+
+
 def test_task3_never_looks_at_test_labels(cancer, fitted, monkeypatch):
     """Task 3 passes or fails the same, whatever the test labels are."""
     ns = task3_ns(cancer, fitted["model"], fitted["val"])

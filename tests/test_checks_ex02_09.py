@@ -207,7 +207,7 @@ def test_task2_valid_answers_pass(runs):
                                   "curve_mae": {k: [mae(m) for m in v] for k, v in more_runs.items()}}).status == "passed"
 
 
-def test_task2_real_training_passes():
+def test_task2_real_training_passes(tmp_path):
     """Five runs per activation trained for real with the same budget: fit_fast, and model.fit once."""
     from course_utils.lesson.training import fit_fast
 
@@ -225,6 +225,19 @@ def test_task2_real_training_passes():
             maes[name].append(mae(model))
     result = checks.task2.evaluate({"curve_models": models, "curve_mae": maes})
     assert result.status == "passed", result.message
+    # the grader judges models saved as .keras and loaded back in safe mode: same verdicts
+    loaded = {name: [reloaded(m, tmp_path / f"{name}{i}.keras") for i, m in enumerate(runs)]
+              for name, runs in models.items()}
+    assert checks.task2.evaluate({"curve_models": loaded, "curve_mae": maes}).status == "passed"
+    summary_ = {name: (float(np.mean(v)), float(np.std(v, ddof=1))) for name, v in maes.items()}
+    ns = {"curve_models": loaded, "curve_mae": maes, "curve_summary": summary_,
+          "best_activation": checks.decision(summary_)}
+    assert checks.task3.evaluate(ns).status == "passed"
+
+
+def reloaded(model, path):
+    model.save(path)
+    return keras.models.load_model(path, safe_mode=True)
 
 
 def test_task2_wrong_answers(runs):
