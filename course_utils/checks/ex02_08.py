@@ -292,8 +292,8 @@ def _which_rows(model: Any, recorded: np.ndarray, ddof: int) -> str:
     "training rows and keep what training returns: the validation rows are your yardstick, the test rows "
     "wait until the end.",
     "30 inputs → Dense(16, activation='relu') → Dense(1, activation='sigmoid'); loss 'binary_crossentropy', "
-    "metrics=['accuracy'], Adam with learning rate about 0.003; then keep the History of a fit on X_train_n, "
-    "y_train for about 20 epochs in batches of 32, with validation_data=(X_val_n, y_val). Look at val_accuracy "
+    "metrics=['accuracy'], Adam with learning rate about 0.005; then keep the History of a fit on X_train_n, "
+    "y_train for about 10 epochs in batches of 32, with validation_data=(X_val_n, y_val). Look at val_accuracy "
     "in the epoch log.",
 ))
 def task3(cancer_model, history, X_val_n):
