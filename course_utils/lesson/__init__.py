@@ -30,6 +30,8 @@ _EXPORTS = {
     "fit_fast": "training",
     "fit_seeds": "seeds",
     "progress_callback": "progress",
+    "side_by_side": "seeds",
+    "summed_loss": "seeds",
     "plot_decision_boundary": "plots",
     "plot_history": "plots",
     "plot_predictions": "plots",

@@ -1,35 +1,38 @@
-"""``fit_seeds``: the same network trained from several seeds at once, to see the spread (lessons 02_06, 02_07).
+"""Several training runs at once, to see how much a result depends on the seed (lessons 02_06–02_09).
 
-One training run of a network is one draw: its starting weights and the order of its rows
-depend on a seed. Before saying one setting beats another, the course trains each setting with
-several seeds and compares the spread (mean ± sd). ``fit_seeds`` does those runs in one go::
+One training run starts from random weights (and, with mini-batches, a random row order), so
+its result is one draw. Before saying one setting beats another, the course compares several
+runs of each (mean ± sd over at least 5). Training them one by one pays a training loop's set-up
+each time; these helpers train the copies side by side in ONE Keras model whose loss is the sum
+of the copies' losses, so each copy gets exactly the gradient of its own loss.
 
-    runs = fit_seeds(build_model, X_train, y_train, seeds=range(5), epochs=300,
-                     batch_size=100, validation_data=(X_val, y_val))
-    for run in runs:
-        print(run.seed, run.history["val_loss"][-1])      # run.model is the trained copy
+Two ways in, for two kinds of lesson code:
 
-``build_model()`` must return a compiled Keras model with one input and one output unit.
-For every seed, ``keras.utils.set_random_seed(seed)`` runs first, so each copy starts from
-exactly the weights a separate run with that seed would get. The copies are then joined into
-one model whose loss is the sum of their losses: each copy's gradient is the gradient of its
-own loss, so each takes the optimizer steps it would take alone (any optimizer that updates
-each weight from its own gradient: SGD, Adam, AdamW; not global gradient clipping). The joined
-model trains with :func:`~course_utils.lesson.training.fit_fast` in one compiled loop, which
-on the course machines takes about half the time of separate runs.
+* :func:`side_by_side` + :func:`summed_loss` (02_08, 02_09) keep the student's own Keras calls:
+  build the joined model, compile it, train it with ``fit_fast`` or ``model.fit``; every copy
+  sees the same batches::
 
-* Full batch (``batch_size=None``): each copy ends exactly where ``fit_fast(copy, x, y, ...)``
-  alone ends (up to float rounding).
-* Mini-batches: each copy sees the rows in its own random order (a fixed permutation per
-  copy composed with a new shared shuffle every epoch), the same kind of SGD as separate
-  runs, not the very same batches.
+      keras.utils.set_random_seed(0)
+      model, nets = side_by_side(make_net, copies=5)
+      model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.01), loss=summed_loss("mae"))
+      fit_fast(model, x, y, epochs=2000)
+      outputs = [net(x) for net in nets]
 
-``history`` holds ``loss`` (and ``val_loss``) per epoch, the values ``fit`` would log for that
-copy. Bad input raises :class:`~course_utils.errors.TrainingError` saying what to change.
+* :func:`fit_seeds` (02_06, 02_07) is one call that gives each copy the starting weights of
+  ``keras.utils.set_random_seed(seed)`` and its own row order, and returns each copy's history::
+
+      runs = fit_seeds(build_model, X_train, y_train, seeds=range(5), epochs=300,
+                       batch_size=100, validation_data=(X_val, y_val))
+      for run in runs:
+          print(run.seed, run.history["val_loss"][-1])      # run.model is the trained copy
+
+Full batch: each copy ends where it would alone (up to float rounding). Bad input raises
+:class:`~course_utils.errors.TrainingError` saying what to change.
 """
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
@@ -40,9 +43,85 @@ from .notebook_setup import import_tensorflow_quietly
 
 tf, keras = import_tensorflow_quietly()
 
-__all__ = ["SeedRun", "fit_seeds"]
+__all__ = ["SeedRun", "fit_seeds", "side_by_side", "summed_loss"]
 
 
+# --------------------------------------------------------------------------- side_by_side, summed_loss
+
+
+def side_by_side(make_net: Callable[[], "keras.Model"], copies: int = 5):
+    """``(model, nets)``: ``copies`` new networks from ``make_net()`` and one model running them
+    side by side (output column ``i`` = ``nets[i]``); see the module docstring (lesson 02_08).
+
+    ``make_net`` takes no argument and returns a new Keras model that starts with
+    ``keras.Input(...)`` and has one output unit. Compile ``model`` with :func:`summed_loss`.
+    """
+    if isinstance(copies, bool) or not isinstance(copies, numbers.Integral) or copies < 2:
+        raise TrainingError(f"copies must be a whole number >= 2 (the number of runs), not {copies!r}.")
+    if not callable(make_net) or isinstance(make_net, keras.Model):
+        raise TrainingError(
+            "side_by_side needs a function that builds a NEW network each time it is called, e.g. "
+            f"def make_net(): return keras.Sequential([...]); got a {type(make_net).__name__}."
+        )
+    nets = [make_net() for _ in range(int(copies))]
+    for i, net in enumerate(nets):
+        if not isinstance(net, keras.Model):
+            raise TrainingError(f"make_net() should return a Keras model, call {i + 1} returned a "
+                                f"{type(net).__name__}.")
+        if any(net is other for other in nets[:i]):
+            raise TrainingError("make_net() returned the same model twice: build a NEW model inside it on "
+                                "every call, so that each copy has its own weights.")
+        try:
+            inputs, outputs = net.inputs, net.outputs
+        except (AttributeError, ValueError):
+            inputs = outputs = None
+        if not inputs or len(inputs) != 1 or not outputs or len(outputs) != 1:
+            raise TrainingError("make_net() should return a model with one input and one output that starts "
+                                "with keras.Input(...), e.g. keras.Sequential([keras.Input((1,)), ...]).")
+        if tuple(outputs[0].shape)[1:] != (1,):
+            raise TrainingError(f"make_net() should return a model with one output unit (shape (None, 1)), "
+                                f"got output shape {tuple(outputs[0].shape)}.")
+    shape = tuple(nets[0].inputs[0].shape)[1:]
+    if any(tuple(net.inputs[0].shape)[1:] != shape for net in nets):
+        raise TrainingError("make_net() returned models with different input shapes; every copy must take "
+                            "the same input.")
+    inputs = keras.Input(shape)
+    outputs = keras.layers.Concatenate(name="side_by_side")([net(inputs) for net in nets])
+    return keras.Model(inputs, outputs, name=f"{len(nets)}_nets_side_by_side"), nets
+
+
+def summed_loss(loss: str | Callable = "mae") -> Callable:
+    """A loss for a :func:`side_by_side` model: ``loss`` of each output column against the same
+    targets, added up over the columns (lesson 02_08).
+
+    ``loss`` is a Keras loss name (``"mae"``, ``"mse"``, ``"binary_crossentropy"``) or a
+    per-sample loss function such as ``keras.losses.mean_absolute_error``.
+    """
+    if isinstance(loss, keras.losses.Loss):
+        raise TrainingError("summed_loss takes a loss name such as 'mae' or 'binary_crossentropy' (or a "
+                            f"loss function), not a {type(loss).__name__} object.")
+    try:
+        base = keras.losses.get(loss)
+    except (ValueError, TypeError):
+        base = None
+    if base is None or not callable(base):
+        raise TrainingError(f"summed_loss: unknown loss {loss!r}; use a Keras loss name such as 'mae', "
+                            "'mse' or 'binary_crossentropy'.")
+
+    def per_copy_sum(y_true, y_pred):
+        y_pred = keras.ops.convert_to_tensor(y_pred)
+        y_true = keras.ops.cast(keras.ops.convert_to_tensor(y_true), y_pred.dtype)
+        if len(y_true.shape) == 1:
+            y_true = keras.ops.expand_dims(y_true, -1)
+        y_true = keras.ops.broadcast_to(y_true, keras.ops.shape(y_pred))
+        per_element = base(keras.ops.expand_dims(y_true, -1), keras.ops.expand_dims(y_pred, -1))
+        return keras.ops.sum(per_element, axis=-1)
+
+    per_copy_sum.__name__ = f"summed_{getattr(base, '__name__', 'loss')}"
+    return per_copy_sum
+
+
+# --------------------------------------------------------------------------- fit_seeds
 @dataclass
 class SeedRun:
     """One copy trained by :func:`fit_seeds`: its ``seed``, the trained ``model`` and its
