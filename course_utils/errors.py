@@ -74,3 +74,11 @@ class FigureArgumentError(CourseError, ValueError):
 
 class ModelConfigError(CourseError, ValueError):
     """A model builder was called with an impossible configuration (lesson 02_07)."""
+
+
+class ExportFormatError(CourseError, ValueError):
+    """A folder of exported values is not what the grader's export writes (grading)."""
+
+
+class GradingError(CourseError, ValueError):
+    """Grading cannot start as asked (no submissions found, a bad zip, bad options)."""
