@@ -56,6 +56,7 @@ __all__ = [
     "restore_solutions",
     "generate_all",
     "exercise_run_problems",
+    "nbgrader_metadata",
     "main",
 ]
 
@@ -288,6 +289,42 @@ def exercise_run_problems(result: "ExecutionResult") -> list[str]:
     return problems
 
 
+# --------------------------------------------------------------------------- nbgrader metadata (issue 11)
+
+_CHECK_CALL = re.compile(r"\btask(\d+)\s*\.\s*check\s*\(")
+
+
+def nbgrader_metadata(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """A copy of the solution ``nb`` with nbgrader 0.9's cell metadata: every cell holding a
+    ``### BEGIN SOLUTION`` block is a solution cell, every cell calling ``checks.taskN.check()``
+    an autograded test worth one point per task it checks (locked); other cells carry no
+    nbgrader metadata. ``grade_id`` values are stable (``taskN-check``, ``cell-NN-answer``)."""
+    nb = copy.deepcopy(nb)
+    for index, cell in enumerate(nb.cells):
+        source = "".join(cell.source) if isinstance(cell.get("source"), list) else cell.get("source", "")
+        meta = dict(cell.get("metadata", {}))
+        meta.pop("nbgrader", None)
+        tasks = [int(n) for n in _CHECK_CALL.findall(source)] if cell.cell_type == "code" else []
+        base = {"schema_version": 3, "task": False}
+        if any(_MARKER.match(line) for line in source.split("\n")):
+            meta["nbgrader"] = {**base, "grade": False, "grade_id": f"cell-{index:02d}-answer",
+                                "locked": False, "solution": True}
+        elif tasks:
+            meta["nbgrader"] = {**base, "grade": True, "grade_id": "-".join(f"task{n}" for n in tasks) + "-check",
+                                "locked": True, "points": len(tasks), "solution": False}
+        cell["metadata"] = nbformat.NotebookNode(meta)
+    return nb
+
+
+def add_nbgrader_metadata(nb: nbformat.NotebookNode, path: Path, *, write: bool) -> nbformat.NotebookNode:
+    """The solution with its nbgrader metadata (:func:`nbgrader_metadata`); with ``write``,
+    the solution file is rewritten when its metadata was missing or stale."""
+    marked = nbgrader_metadata(nb)
+    if write and dumps_notebook(clean_notebook(marked)) != path.read_text(encoding="utf-8"):
+        write_notebook(marked, path)
+    return marked
+
+
 # --------------------------------------------------------------------------- whole course
 
 
@@ -323,7 +360,8 @@ def generate_all(root: str | Path, names: Iterable[str] | None = None, check: bo
     selected = _select(solutions, names)
     listed: list[str] = []
     for solution_path in selected:
-        exercise = generate_exercise(read_notebook(solution_path), solution_path.name)
+        solution = add_nbgrader_metadata(read_notebook(solution_path), solution_path, write=not check)
+        exercise = generate_exercise(solution, solution_path.name)
         text = dumps_notebook(clean_notebook(exercise))
         target = exercises_dir / solution_path.name
         current = target.read_text(encoding="utf-8") if target.is_file() else None

@@ -24,7 +24,7 @@ from ..errors import NotebookError
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 LANGUAGE_INFO = {"name": "python"}
 # Cell metadata worth keeping; everything else (collapsed, scrolled, execution timing) goes.
-KEEP_CELL_METADATA = ("tags",)
+KEEP_CELL_METADATA = ("tags", "nbgrader")   # nbgrader: written by `course generate` (issue 11)
 
 
 def read_notebook(path: str | Path) -> nbformat.NotebookNode:
