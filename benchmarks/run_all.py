@@ -19,6 +19,7 @@ PARTS = {
     "P3": "benchmarks.p3_house_cv",
     "P4": "benchmarks.p4_boston_protocol",
     "P1": "benchmarks.p1_notebooks",  # also reports P5 (check latency) from the same run
+    "P6": "benchmarks.p6_grading",    # batch grading with isolation vs nbgrader (issue 11)
 }
 
 
