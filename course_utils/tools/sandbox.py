@@ -81,12 +81,17 @@ class CourseSnapshot:
     """The course's files as they were when grading started (see the module docstring)."""
 
     TOPS = ("course_utils", "datasets", "solutions")
+    #: Single files copied too (``pyproject.toml`` marks a course checkout: datasets are found).
+    FILES = ("pyproject.toml",)
 
     def __init__(self, root: str | Path | None = None) -> None:
         self.root = Path(root) if root is not None else course_root()
         self.files: dict[str, bytes] = {}
         for top in self.TOPS:
             for rel in _walk(self.root, top):
+                self.files[rel] = (self.root / rel).read_bytes()
+        for rel in self.FILES:
+            if (self.root / rel).is_file():
                 self.files[rel] = (self.root / rel).read_bytes()
         digest = hashlib.sha256()
         for rel in sorted(self.files):
@@ -125,6 +130,7 @@ class CourseSnapshot:
         present = set()
         for top in self.TOPS:
             present.update(_walk(folder, top))
+        present.update(rel for rel in self.FILES if (folder / rel).is_file())
         for rel in sorted(present | self.files.keys()):
             path = folder / rel
             try:
@@ -313,12 +319,29 @@ class Kernel:
                 result.last_line = _last_line(content.get("traceback"), result.ename, result.evalue)
             elif kind == "status" and content.get("execution_state") == "idle":
                 idle = True
+        if idle:   # a silent run may report its error on the shell channel only
+            reply = self._reply(msg_id)
+            if result.ename is None and reply.get("status") == "error":
+                result.ename, result.evalue = str(reply.get("ename", "Error")), str(reply.get("evalue", ""))
+                result.last_line = _last_line(reply.get("traceback"), result.ename, result.evalue)
         if result.died and not result.timed_out:
             result.ename, result.last_line = "DeadKernelError", "the kernel died"
         elif result.timed_out:
             result.ename = "CellTimeoutError"
         result.seconds = time.monotonic() - start
         return result
+
+    def _reply(self, msg_id: str) -> dict[str, Any]:
+        """The execute reply of ``msg_id`` (empty if it does not come within a few seconds)."""
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            try:
+                msg = self.kc.get_shell_msg(timeout=0.5)
+            except queue.Empty:
+                continue
+            if msg.get("parent_header", {}).get("msg_id") == msg_id:
+                return msg.get("content", {})
+        return {}
 
     def export(self, pristine: Path, exercise: str, numbers: list[int], stage: str, timeout: float) -> CellRun:
         """Have the pristine export code write tasks ``numbers``' values to ``export/stage/``."""
