@@ -9,6 +9,7 @@ notebook and an untouched exercise of another lesson, which must grade as they s
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import nbformat
@@ -85,6 +86,12 @@ real = pathlib.Path(REAL_TARGET)
 real.write_text(real.read_text() + "\\n# tampered by a submission\\n")
 """
 
+LEAVE_A_PROCESS_BEHIND = """
+import subprocess, sys
+child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"], start_new_session=True)
+open(PID_FILE, "w").write(str(child.pid))
+"""
+
 
 def _with_cell(path: Path, source: str, after: str = "from course_utils.checks import") -> nbformat.NotebookNode:
     nb = nbformat.read(path, as_version=4)
@@ -104,6 +111,7 @@ def attacked(tmp_path_factory):
         "patch": _with_cell(EXERCISE, PATCH_THE_CHECKS),
         "hook": _with_cell(EXERCISE, MARKER_FROM_A_HOOK),
         "tamper": _with_cell(EXERCISE, WRITE_TO_THE_COURSE.replace("REAL_TARGET", repr(str(REAL_TARGET)))),
+        "escape": _with_cell(EXERCISE, LEAVE_A_PROCESS_BEHIND.replace("PID_FILE", repr(str(tmp / "child.pid")))),
         "wrong_after": wrong,
         "other_lesson": nbformat.read(OTHER, as_version=4),
     }
@@ -115,6 +123,7 @@ def attacked(tmp_path_factory):
         with GradingSession(workers=1, cell_timeout=120, total_timeout=900) as session:
             reports = {r.submission: r for r in session.grade(subs)}
         restored = REAL_TARGET.read_bytes() == original
+        reports["escape"].child = int((tmp / "child.pid").read_text())
     finally:
         if REAL_TARGET.read_bytes() != original:   # never leave the course changed, whatever happened
             REAL_TARGET.write_bytes(original)
@@ -156,6 +165,17 @@ def test_the_submissions_after_the_tampering_grade_as_they_should(attacked):
     other = reports["other_lesson"]
     assert other.exercise == "02_03" and other.problem is None and not other.tampering
     assert other.tasks and all(t.status == "not_attempted" for t in other.tasks)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="escaped processes are found through /proc")
+def test_a_process_left_running_by_a_notebook_is_ended(attacked):
+    report = attacked[0]["escape"]
+    assert report.problem is None
+    try:
+        state = Path(f"/proc/{report.child}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        state = "gone"
+    assert state in ("gone", "Z", "X"), "the detached process of a graded notebook must not outlive its grading"
 
 
 def test_the_export_files_can_never_claim_a_pass(tmp_path):

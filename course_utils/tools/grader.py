@@ -498,8 +498,7 @@ class GradingSession:
         """Files the submission changed: its private copy, the next kernel's, the pristine copy,
         the course. Shared ones are put back."""
         changed = [f"(private copy) {p}" for p in self.snapshot.changes(kernel.course, kernel.expected)]
-        if upcoming is not None:
-            upcoming.ready(300)
+        if upcoming is not None:   # its copy was written when it was created: no need to wait for it
             changed += [f"(next private copy) {p}" for p in self.snapshot.changes(upcoming.course, upcoming.expected)]
         with self._lock:
             pristine = self.snapshot.changes(self.pristine, self.pristine_hashes)
