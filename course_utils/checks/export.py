@@ -395,13 +395,21 @@ def save_values(values: Mapping[str, Any], folder: str | Path) -> Path:
 
     Runs in the student's kernel (grading, all exercises); the folder appears whole or not
     at all (written beside it, then renamed)."""
+    import shutil
+
     folder = Path(folder)
+    if folder.exists():
+        raise FileExistsError(f"{folder} exists already: exported values are written once")
     partial = folder.with_name(folder.name + f".partial-{os.getpid()}")
     partial.mkdir(parents=True)
-    writer = _Writer(partial)
-    tree = {str(name): writer.encode(value) for name, value in values.items()}
-    (partial / "values.json").write_text(json.dumps({"format": FORMAT, "values": tree}), encoding="utf-8")
-    os.replace(partial, folder)
+    try:
+        writer = _Writer(partial)
+        tree = {str(name): writer.encode(value) for name, value in values.items()}
+        (partial / "values.json").write_text(json.dumps({"format": FORMAT, "values": tree}), encoding="utf-8")
+        os.rename(partial, folder)
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
     return folder
 
 
