@@ -1,4 +1,4 @@
-"""Run every benchmark (P1-P5) in one go and print a summary (goal: ≤ 10 minutes here).
+"""Run every benchmark (P1-P6) in one go and print a summary (goal: ≤ 10 minutes for P1-P5; P6 adds ~15).
 
     make bench            # or: .venv/bin/python -m benchmarks.run_all [P2 P3 ...]
 

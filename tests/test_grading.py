@@ -133,6 +133,7 @@ def test_a_syntax_error_names_the_cell_one_based(graded):
 
 def test_an_endless_loop_costs_only_the_task_it_blocks(graded):
     report = graded["loop"]
+    assert report.tasks, report.problem
     nb = _load(report.notebook)
     loop = _cell_index(nb, "while True")
     task2 = next(t for t in report.tasks if t.task == 2)
