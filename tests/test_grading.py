@@ -3,8 +3,6 @@
 Uses the real exercise 02_00 (perceptron gates): its solution, its generated exercise and
 edited copies of them, written to a temporary folder and graded in ONE grading session (one
 judge, kernels started ahead), so the suite stays fast. Graded files must never change.
-Tasks whose check still takes a live function (the transitional ``live`` probe) cannot be
-judged outside the kernel; they are left out of "every task passes".
 """
 
 from __future__ import annotations
@@ -25,10 +23,7 @@ REPO = Path(__file__).resolve().parent.parent
 STEM = "02_00_perceptron_logic_gates"
 SOLUTION = REPO / "solutions" / f"{STEM}.ipynb"
 EXERCISE = REPO / "exercises" / f"{STEM}.ipynb"
-# Tasks whose check still hands a live function to the judge: not gradable outside the kernel yet.
-TRANSITIONAL = {t.number for t in ex02_00.exercise.tasks
-                if any(getattr(p, "__name__", "") == "live" for p in t.probes.values())}
-GRADABLE = [t.number for t in ex02_00.exercise.tasks if t.number not in TRANSITIONAL]
+GRADABLE = [t.number for t in ex02_00.exercise.tasks]   # every task is judged outside the kernel
 
 pytestmark = [pytest.mark.xdist_group("grading")]   # one grading session per worker
 

@@ -326,14 +326,6 @@ class Task:
         return CheckResult(self.exercise.number, self.number, status, message, self.first_hint, _(self.title))
 
 
-def transitional_judge(judge: Callable[..., str | None], **values: Any) -> None:
-    """TRANSITIONAL: run a judge written in the old style (returns a message when wrong) and
-    raise :class:`WrongAnswer` with it. Removed once every exercise module raises directly."""
-    message = judge(**values)
-    if message is not None:
-        raise WrongAnswer(message)
-
-
 def _label(number: int, title: str) -> str:
     return _("Task {n} ({title})").format(n=number, title=title) if title else _("Task {n}").format(n=number)
 

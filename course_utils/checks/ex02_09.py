@@ -147,21 +147,7 @@ def _tried() -> list[tuple[str]]:
     return [(activation,) for activation in TRIED]
 
 
-def _built(builder: Recorded, activation: str) -> Any:
-    """What ``builder(activation)`` returned. A model is read as recorded, without the deep copy a
-    :class:`Recorded` call makes (copying Keras variables warns); the judge only reads it."""
-    for outcome in builder.outcomes:
-        if outcome.args == (activation,) and not outcome.kwargs and outcome.raised is None and is_model(outcome.value):
-            return outcome.value
-    return builder(activation)
-
-
-def _builder(value: Any, namespace: Any) -> Any:
-    """Record a builder on :data:`TRIED`; a model given instead of a builder stays a model."""
-    return value if is_model(value) else calls(_tried)(value, namespace)
-
-
-@exercise.task("a model builder", names=("make_curve_model",), probes={"make_curve_model": _builder}, hints=(
+@exercise.task("a model builder", names=("make_curve_model",), probes={"make_curve_model": calls(_tried)}, hints=(
     "Inside the function, build the network from its input to its output using the `activation` argument for "
     "the hidden layers only, compile it with the L1 loss, and return it; each call makes a new model.",
     "keras.Sequential with keras.Input((1,)), two Dense(32, activation=activation) layers and a Dense(1) without "
@@ -173,7 +159,7 @@ def task1(make_curve_model):
                             "builds and returns a model, yours is a {type}").format(type=_kind(make_curve_model)))
     for activation in TRIED:
         where = "`make_curve_model({activation!r})`".format(activation=activation)
-        model = _built(make_curve_model, activation)
+        model = make_curve_model(activation)
         _judge_architecture(model, activation, where)
         if compiled_loss(model) is None or getattr(model, "optimizer", None) is None:
             raise WrongAnswer(_("{where} is not compiled: call model.compile(optimizer=..., loss='mae') before "

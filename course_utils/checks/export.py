@@ -133,7 +133,21 @@ class Recorded:
             raise NotImplementedError(outcome.message)
         if outcome.raised is not None:
             raise StudentCodeError(_call_text(self.name, args, kwargs), outcome.raised, outcome.message)
-        return copy.deepcopy(outcome.value)
+        return _copy(outcome.value)
+
+
+def _copy(value: Any) -> Any:
+    """A copy the judge may change freely; Keras models are handed over as they are (copying
+    Keras variables is slow and warns; judges only read models)."""
+    if is_keras_model(value):
+        return value
+    if isinstance(value, list):
+        return [_copy(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(_copy(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    return copy.deepcopy(value)
 
 
 def _call_text(name: str, args: tuple, kwargs: dict) -> str:
@@ -155,8 +169,8 @@ def calls(inputs: Callable[[], Iterable[Any]]) -> Probe:
     """
 
     def probe(value: Any, namespace: Mapping[str, Any]) -> Any:
-        if not callable(value) or isinstance(value, type):
-            return to_plain(value)
+        if not callable(value) or isinstance(value, type) or is_keras_model(value):
+            return to_plain(value)     # not a function (a Keras model is a value): the judge says so
         name = getattr(value, "__name__", "function")
         outcomes = []
         for item in inputs():
@@ -271,14 +285,6 @@ def key(value: Any) -> Any:
         return (type(value).__name__, repr(value))
     return (type(value).__name__, value)
 
-
-def live(value: Any, namespace: Mapping[str, Any]) -> Any:
-    """TRANSITIONAL probe: hands the live function to the judge (instant check only).
-
-    Every task that names a function must move to :func:`calls` (or a probe of its own), so
-    that the grader can judge the recorded results outside the student's kernel.
-    """
-    return value
 
 
 # --------------------------------------------------------------------------- files (grading)

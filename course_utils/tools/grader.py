@@ -480,9 +480,6 @@ class GradingSession:
                 row.message = export_errors[n]
             elif result is not None:
                 row.status, row.message = result.get("status", "error"), result.get("message", "")
-                if row.status == "wrong" and _transitional(task):
-                    row.message += " " + _("(grading note: the check of this task still takes the live function "
-                                           "(transitional `live` probe), which cannot be judged outside your kernel)")
             elif judge_problem:
                 row.message = judge_problem
             elif stopped is not None:
@@ -510,11 +507,6 @@ class GradingSession:
                 self.snapshot.restore(self.real_root, real)
                 changed += [p for p in real]
         return changed
-
-
-def _transitional(task) -> bool:
-    """True for a task whose check still hands a live function to its judge (``export.live``)."""
-    return any(getattr(p, "__name__", "") == "live" for p in getattr(task, "probes", {}).values())
 
 
 def _has_values(folder: Path) -> bool:
