@@ -212,9 +212,14 @@ def make_project(tmp_path: Path) -> Path:
 
 def test_generate_all_writes_then_reports_nothing_to_do(tmp_path):
     root = make_project(tmp_path)
-    assert generate_all(root, check=True) == ["exercises/02_98_other.ipynb", "exercises/02_99_sample.ipynb"]
+    # each solution first gains its nbgrader metadata (generator.nbgrader_metadata), then its exercise is made
+    both = ["solutions/02_98_other.ipynb", "exercises/02_98_other.ipynb",
+            "solutions/02_99_sample.ipynb", "exercises/02_99_sample.ipynb"]
+    before = (root / "solutions" / "02_99_sample.ipynb").read_bytes()
+    assert generate_all(root, check=True) == both
     assert not (root / "exercises").exists()  # check mode writes nothing
-    assert generate_all(root) == ["exercises/02_98_other.ipynb", "exercises/02_99_sample.ipynb"]
+    assert (root / "solutions" / "02_99_sample.ipynb").read_bytes() == before
+    assert generate_all(root) == both
     written = (root / "exercises" / "02_99_sample.ipynb").read_bytes()
     # the solution gains nbgrader metadata first (generator.nbgrader_metadata), the exercise inherits it
     assert written == dumps_notebook(generate_exercise(nbgrader_metadata(SAMPLE), "x")).encode("utf-8")
@@ -225,8 +230,8 @@ def test_generate_all_writes_then_reports_nothing_to_do(tmp_path):
 
 def test_generate_all_selects_names_and_detects_drift_and_orphans(tmp_path):
     root = make_project(tmp_path)
-    assert generate_all(root, ["02_99"]) == ["exercises/02_99_sample.ipynb"]
-    assert generate_all(root, ["02_98_other.ipynb"]) == ["exercises/02_98_other.ipynb"]
+    assert generate_all(root, ["02_99"]) == ["solutions/02_99_sample.ipynb", "exercises/02_99_sample.ipynb"]
+    assert generate_all(root, ["02_98_other.ipynb"]) == ["solutions/02_98_other.ipynb", "exercises/02_98_other.ipynb"]
     target = root / "exercises" / "02_99_sample.ipynb"
     target.write_text(target.read_text(encoding="utf-8").replace("kept", "changed"), encoding="utf-8")
     (root / "exercises" / "02_97_orphan.ipynb").write_text(target.read_text(encoding="utf-8"), encoding="utf-8")

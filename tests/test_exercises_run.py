@@ -80,7 +80,7 @@ def synthetic_solution(*extra_cells) -> object:
 def synthetic(tmp_path_factory):
     root = tmp_path_factory.mktemp("course")
     write_notebook(synthetic_solution(), root / "solutions" / "02_99_synthetic.ipynb")
-    assert generate_all(root) == ["exercises/02_99_synthetic.ipynb"]
+    assert generate_all(root) == ["solutions/02_99_synthetic.ipynb", "exercises/02_99_synthetic.ipynb"]
     exercise_path = root / "exercises" / "02_99_synthetic.ipynb"
     result = execute_notebook(exercise_path, cwd=exercise_path.parent, env=LENIENT, cell_timeout=60)
     return root, result

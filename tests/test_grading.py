@@ -133,8 +133,11 @@ def test_an_endless_loop_costs_only_the_task_it_blocks(graded):
     loop = _cell_index(nb, "while True")
     task2 = next(t for t in report.tasks if t.task == 2)
     assert task2.status == "error" and task2.cell == loop + 1 and "did not finish within 8 s" in task2.message
-    # the task answered above keeps its result, and the cells after the interrupted one still ran
-    assert all(_statuses(report)[n] == "passed" for n in GRADABLE if n != 2)
+    # the task answered above keeps its result, and the cells after the interrupted one still ran;
+    # task 3 builds XOR from task 2's OR weights, which the interrupted cell never defined
+    task3 = next(t for t in report.tasks if t.task == 3)
+    assert task3.status == "wrong" and "or_w" in task3.message and "NameError" in task3.message
+    assert all(_statuses(report)[n] == "passed" for n in GRADABLE if n not in (2, 3))
 
 
 def test_a_loop_that_ignores_the_interrupt_stops_the_run_after_it(graded):
@@ -192,5 +195,7 @@ def test_cli_json_report_and_bad_arguments(tmp_path, capsys):
     assert data["exercise"] == "02_00" and data["passed"] == 0 and data["total"] == len(data["tasks"]) >= 3
     assert all(t["status"] == "not_attempted" for t in data["tasks"] if t["task"] in GRADABLE)
     assert cli.main(["grade", str(tmp_path / "nope.ipynb")]) == 2
-    assert cli.main(["grade", str(path), "--timeout", "0"]) == 2
-    assert "positive number of seconds" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as stopped:                    # argparse's usage error, no traceback
+        cli.main(["grade", str(path), "--timeout", "0"])
+    assert stopped.value.code == 2
+    assert "--timeout: must be a number of seconds above 0, e.g. 60, not '0'" in capsys.readouterr().err

@@ -112,6 +112,8 @@ def test_the_gradescope_autograder_runs_in_an_emulated_harness(tmp_path):
     tests = {t["number"]: t for t in results["tests"]}
     assert len(tests) == TASKS and all(t["max_score"] == 1 for t in tests.values())
     assert tests["2"]["score"] == 0 and tests["2"]["status"] == "failed" and "Hint:" in tests["2"]["output"]
-    assert all(tests[str(n)]["score"] == 1 for n in GRADABLE if n != 2)
+    # task 3's XOR is built from task 2's OR weights: with the wrong OR it is wrong too
+    assert tests["3"]["score"] == 0 and "xor_gate" in tests["3"]["output"]
+    assert all(tests[str(n)]["score"] == 1 for n in GRADABLE if n not in (2, 3))
     assert results["score"] == sum(t["score"] for t in tests.values())
     assert cli.main(["export-autograder", "02_42", "-o", str(tmp_path / "x.zip")]) == 2

@@ -17,9 +17,10 @@ __all__ = ["use_korean_font"]
 
 def use_korean_font() -> str:
     """Make matplotlib draw Korean text; return the font family now in use."""
-    import koreanize_matplotlib  # noqa: F401  - registers the bundled NanumGothic and selects it
+    import koreanize_matplotlib  # noqa: F401  - registers the bundled NanumGothic (once per process)
     import matplotlib
 
+    # selected on every call: a style or rcdefaults() since the first import may have reset it
+    matplotlib.rcParams["font.family"] = "NanumGothic"
     matplotlib.rcParams["axes.unicode_minus"] = False
-    family = matplotlib.rcParams["font.family"]
-    return family[0] if isinstance(family, list) else str(family)
+    return "NanumGothic"

@@ -459,6 +459,14 @@ serve(sys.stdin, answer)
 """
 
 
+def _import_paths() -> list[str]:
+    """The grader's import path minus the current folder: site-packages, Colab's dist-packages
+    and folders added by ``.pth`` files, which the judge (started with ``-S``) would not see."""
+    here = os.getcwd()
+    return [p for p in sys.path if p and os.path.isabs(p) and os.path.abspath(p) != here
+            and (os.path.isdir(p) or os.path.isfile(p))]
+
+
 class Judge:
     """A clean process judging exported folders with the pristine checks (see module docstring)."""
 
@@ -469,7 +477,7 @@ class Judge:
         self.start()
 
     def start(self) -> None:
-        sites = [p for p in sys.path if p.rstrip("/").endswith(("site-packages", "dist-packages"))]
+        sites = _import_paths()
         prefix = tempfile.mkdtemp(prefix="judge-pycache-", dir=self.log.parent)
         env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "COURSE_"))}
         env["TF_CPP_MIN_LOG_LEVEL"] = "3"
