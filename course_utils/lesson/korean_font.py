@@ -17,9 +17,11 @@ __all__ = ["use_korean_font"]
 
 def use_korean_font() -> str:
     """Make matplotlib draw Korean text; return the font family now in use."""
-    import koreanize_matplotlib  # noqa: F401  - registers the bundled NanumGothic and selects it
+    import koreanize_matplotlib  # noqa: F401  - registers the bundled NanumGothic (on first import)
     import matplotlib
 
+    # Selected on every call: the import selects it only once, and rcdefaults() or a style undo that.
+    matplotlib.rc("font", family="NanumGothic")
     matplotlib.rcParams["axes.unicode_minus"] = False
     family = matplotlib.rcParams["font.family"]
     return family[0] if isinstance(family, list) else str(family)
