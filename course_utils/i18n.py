@@ -7,32 +7,54 @@ Every student-facing message of the checks and the tools goes through :func:`_`:
 
 The English text is the message id; translations live in gettext PO catalogues under
 ``course_utils/locale/<lang>/LC_MESSAGES/course.po``. The language is, in order: the one
-given to :func:`set_language`, the environment variable ``COURSE_LANG``, then English. A
+given to :func:`speaking` in this thread (the grader grades a Korean notebook in Korean), the
+one given to :func:`set_language`, the environment variable ``COURSE_LANG``, then English. A
 message without a translation is shown in English.
 """
 
 from __future__ import annotations
 
 import os
+import threading
+from contextlib import contextmanager
 
-__all__ = ["LANGUAGES", "_", "current_language", "set_language"]
+__all__ = ["LANGUAGES", "_", "current_language", "set_language", "speaking"]
 
 #: Languages the course speaks.
 LANGUAGES = ("en", "ko")
 
 _chosen: str | None = None
+_thread = threading.local()
 
 
-def set_language(lang: str | None) -> None:
-    """Speak ``lang`` ("en" or "ko") from now on; ``None`` goes back to ``COURSE_LANG``."""
+def set_language(lang: str | None) -> str | None:
+    """Speak ``lang`` ("en" or "ko") from now on; ``None`` goes back to ``COURSE_LANG``.
+    Returns the previous choice, to restore it with ``set_language(previous)``."""
     global _chosen
     if lang is not None and lang not in LANGUAGES:
         raise ValueError(f"Unknown language {lang!r}: choose one of {', '.join(LANGUAGES)}.")
-    _chosen = lang
+    previous, _chosen = _chosen, lang
+    return previous
+
+
+@contextmanager
+def speaking(lang: str | None):
+    """``with speaking("ko"):`` messages of this thread are Korean inside the block (``None``: unchanged)."""
+    if lang is not None and lang not in LANGUAGES:
+        raise ValueError(f"Unknown language {lang!r}: choose one of {', '.join(LANGUAGES)}.")
+    previous = getattr(_thread, "lang", None)
+    _thread.lang = lang if lang is not None else previous
+    try:
+        yield
+    finally:
+        _thread.lang = previous
 
 
 def current_language() -> str:
     """The language messages are shown in now."""
+    local = getattr(_thread, "lang", None)
+    if local is not None:
+        return local
     if _chosen is not None:
         return _chosen
     env = os.environ.get("COURSE_LANG", "").strip().lower()[:2]

@@ -123,6 +123,20 @@ def test_korean_plot_text_renders_with_a_real_font():
     assert not missing, f"{font.fname} has no glyph for {missing}"
 
 
+def test_the_korean_font_comes_back_after_rcdefaults():
+    """A second call selects the font again, after something reset matplotlib's settings."""
+    import matplotlib
+
+    from course_utils.lesson.korean_font import use_korean_font
+
+    use_korean_font()
+    matplotlib.rcdefaults()
+    try:
+        assert use_korean_font() == "NanumGothic"
+    finally:
+        matplotlib.rcdefaults()
+
+
 def test_the_korean_edition_is_complete_and_up_to_date():
     """Fails while any English cell or message lacks a current Korean translation, or while a
     Korean notebook differs from what `course translate build` writes."""

@@ -22,6 +22,7 @@ from typing import Callable
 import numpy as np
 
 from ..errors import ActivationInputError
+from ..i18n import _
 
 __all__ = [
     "sigmoid",
@@ -48,15 +49,17 @@ def _as_float_array(x, func: str) -> np.ndarray:
     """``x`` as a float64 array, or a clear error naming the function that was called."""
     if isinstance(x, (str, bytes)) or x is None:
         raise ActivationInputError(
-            f"{func}() expects numbers (a scalar, a list or a NumPy array), got {type(x).__name__} {x!r}."
+            _("{func}() expects numbers (a scalar, a list or a NumPy array), got {type} {x!r}.").format(
+                func=func, type=type(x).__name__, x=x)
         )
     try:
         arr = np.asarray(x, dtype=np.float64)
     except (TypeError, ValueError) as exc:
         raise ActivationInputError(
-            f"{func}() expects numbers (a scalar, a list or a NumPy array); "
-            f"could not read {type(x).__name__} as numbers: {exc}. "
-            "Ragged lists (rows of different lengths) do not work either."
+            _("{func}() expects numbers (a scalar, a list or a NumPy array); "
+              "could not read {type} as numbers: {exc}. "
+              "Ragged lists (rows of different lengths) do not work either.").format(
+                  func=func, type=type(x).__name__, exc=exc)
         ) from None
     return arr
 
@@ -70,9 +73,10 @@ def _check_alpha(alpha, func: str) -> float:
     try:
         value = float(alpha)
     except (TypeError, ValueError):
-        raise ActivationInputError(f"{func}(): alpha must be a number, got {alpha!r}.") from None
+        raise ActivationInputError(_("{func}(): alpha must be a number, got {alpha!r}.").format(
+            func=func, alpha=alpha)) from None
     if not np.isfinite(value):
-        raise ActivationInputError(f"{func}(): alpha must be finite, got {alpha!r}.")
+        raise ActivationInputError(_("{func}(): alpha must be finite, got {alpha!r}.").format(func=func, alpha=alpha))
     return value
 
 
@@ -170,13 +174,13 @@ def softmax(x):
     x = _as_float_array(x, "softmax")
     if x.ndim == 0:
         raise ActivationInputError(
-            "softmax() needs a vector of scores (1-D) or a batch of rows (2-D), got a single number."
+            _("softmax() needs a vector of scores (1-D) or a batch of rows (2-D), got a single number.")
         )
     if x.shape[-1] == 0:
-        raise ActivationInputError("softmax() got an empty score vector; it needs at least one score per row.")
+        raise ActivationInputError(_("softmax() got an empty score vector; it needs at least one score per row."))
     if not np.all(np.isfinite(x)):
         raise ActivationInputError(
-            "softmax() got NaN or infinite scores. Check the layer before it (did training diverge?)."
+            _("softmax() got NaN or infinite scores. Check the layer before it (did training diverge?).")
         )
     shifted = x - np.max(x, axis=-1, keepdims=True)
     e = np.exp(shifted)
@@ -197,50 +201,54 @@ def cross_entropy_error(y, t):
     t_raw = np.asarray(t) if not isinstance(t, (str, bytes)) and t is not None else t
     if not isinstance(t_raw, np.ndarray) or t_raw.dtype.kind not in "biuf":
         raise ActivationInputError(
-            "cross_entropy_error(y, t): t must be one-hot rows or integer class labels, "
-            f"got {type(t).__name__} {t!r}."
+            _("cross_entropy_error(y, t): t must be one-hot rows or integer class labels, "
+              "got {type} {t!r}.").format(type=type(t).__name__, t=t)
         )
     if y.ndim == 1:
         y = y.reshape(1, -1)
         t_raw = t_raw.reshape(1, -1) if t_raw.size == y.size else t_raw.reshape(-1)
     if y.ndim != 2 or y.shape[1] == 0 or y.shape[0] == 0:
         raise ActivationInputError(
-            f"cross_entropy_error(y, t): y must be (n_classes,) or (batch, n_classes) probabilities, got shape {y.shape}."
+            _("cross_entropy_error(y, t): y must be (n_classes,) or (batch, n_classes) probabilities, got shape {shape}.").format(
+                shape=y.shape)
         )
     if not np.all(np.isfinite(y)):
         raise ActivationInputError(
-            "cross_entropy_error(y, t): y contains NaN or infinite values. Check the network's "
-            "forward pass (did the scores overflow, or training diverge?)."
+            _("cross_entropy_error(y, t): y contains NaN or infinite values. Check the network's "
+              "forward pass (did the scores overflow, or training diverge?).")
         )
     if np.any(y < 0) or np.any(y > 1):
         raise ActivationInputError(
-            "cross_entropy_error(y, t): y must hold probabilities in [0, 1] (apply softmax first); "
-            f"got values from {y.min():.4g} to {y.max():.4g}."
+            _("cross_entropy_error(y, t): y must hold probabilities in [0, 1] (apply softmax first); "
+              "got values from {y_min:.4g} to {y_max:.4g}.").format(y_min=y.min(), y_max=y.max())
         )
     batch, n_classes = y.shape
     if t_raw.shape == y.shape:                                  # one-hot or probability rows
         t_rows = t_raw.astype(np.float64)
         if not np.all(np.isfinite(t_rows)):
-            raise ActivationInputError("cross_entropy_error(y, t): t contains NaN or infinite values.")
+            raise ActivationInputError(_("cross_entropy_error(y, t): t contains NaN or infinite values."))
     elif t_raw.size == batch and (t_raw.ndim <= 1 or t_raw.shape == (batch, 1)):  # class labels
         labels = t_raw.reshape(-1)
         if labels.dtype.kind == "f":
             if not np.all(np.isfinite(labels)) or not np.all(labels == np.round(labels)):
                 raise ActivationInputError(
-                    "cross_entropy_error(y, t): label indices must be whole numbers, "
-                    f"got {labels[:5].tolist()}…; pass one-hot rows of shape {y.shape} or integer labels."
+                    _("cross_entropy_error(y, t): label indices must be whole numbers, "
+                      "got {labels}…; pass one-hot rows of shape {shape} or integer labels.").format(
+                          labels=labels[:5].tolist(), shape=y.shape)
                 )
         labels = labels.astype(np.int64)
         if np.any(labels < 0) or np.any(labels >= n_classes):
             raise ActivationInputError(
-                f"cross_entropy_error(y, t): labels must be in 0..{n_classes - 1} "
-                f"(y has {n_classes} columns), got min {labels.min()} and max {labels.max()}."
+                _("cross_entropy_error(y, t): labels must be in 0..{last} "
+                  "(y has {n_classes} columns), got min {labels_min} and max {labels_max}.").format(
+                      last=n_classes - 1, n_classes=n_classes, labels_min=labels.min(), labels_max=labels.max())
             )
         return float(-np.sum(np.log(y[np.arange(batch), labels] + CROSS_ENTROPY_DELTA)) / batch)
     else:
         raise ActivationInputError(
-            f"cross_entropy_error(y, t): t has shape {t_raw.shape}, which fits neither one-hot rows "
-            f"(shape {y.shape}) nor one label per sample (shape ({batch},))."
+            _("cross_entropy_error(y, t): t has shape {shape}, which fits neither one-hot rows "
+              "(shape {shape2}) nor one label per sample (shape ({batch},)).").format(
+                  shape=t_raw.shape, shape2=y.shape, batch=batch)
         )
     return float(-np.sum(t_rows * np.log(y + CROSS_ENTROPY_DELTA)) / batch)
 

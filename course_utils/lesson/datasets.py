@@ -43,6 +43,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DatasetError, DatasetNotFoundError
+from ..i18n import _
 
 __all__ = [
     "DATASET_INFO",
@@ -160,17 +161,20 @@ def _locate() -> tuple[Path | None, str, list[str]]:
         folder = Path(env).expanduser().resolve()
         if not folder.is_dir():
             raise DatasetNotFoundError(
-                f"The environment variable {ENV_VAR} is set to {env!r}, but {folder} is not a "
-                f"folder. Point {ENV_VAR} at the folder that holds the course CSV files, or "
-                f"unset it to use the copy that comes with the course."
+                _("The environment variable {variable} is set to {env!r}, but {folder} is not a "
+                  "folder. Point {variable} at the folder that holds the course CSV files, or "
+                  "unset it to use the copy that comes with the course.").format(
+                      variable=ENV_VAR, env=env, folder=folder)
             )
-        return folder, f"from {ENV_VAR}", [f"{folder} (from {ENV_VAR})"]
+        return folder, f"from {ENV_VAR}", [_("{folder} (from {variable})").format(folder=folder, variable=ENV_VAR)]
     if _is_course_repo(_REPO_ROOT):
-        return _REPO_ROOT / "datasets", "repository", [f"{_REPO_ROOT / 'datasets'} (the repository's datasets/ folder)"]
-    looked.append(f"{_REPO_ROOT / 'datasets'} (no course repository around the package)")
+        return _REPO_ROOT / "datasets", "repository", [
+            _("{folder} (the repository's datasets/ folder)").format(folder=_REPO_ROOT / "datasets")]
+    looked.append(_("{folder} (no course repository around the package)").format(folder=_REPO_ROOT / "datasets"))
     if _PACKAGED_DIR.is_dir():
-        return _PACKAGED_DIR, "package", looked + [f"{_PACKAGED_DIR} (copy inside the installed package)"]
-    looked.append(f"{_PACKAGED_DIR} (no copy inside the installed package)")
+        return _PACKAGED_DIR, "package", looked + [
+            _("{folder} (copy inside the installed package)").format(folder=_PACKAGED_DIR)]
+    looked.append(_("{folder} (no copy inside the installed package)").format(folder=_PACKAGED_DIR))
     return None, "", looked
 
 
@@ -187,21 +191,22 @@ def _find_dir() -> tuple[Path, str, list[str]]:
     folder, how, looked = _locate()
     if folder is None:
         raise DatasetNotFoundError(
-            "Cannot find the course data folder. Looked in:\n  - " + "\n  - ".join(looked)
-            + f"\nFix: run the notebooks from a checkout of the course repository (its "
-              f"datasets/ folder), reinstall the package (pip install -e . from the repository), "
-              f"or set {ENV_VAR} to a folder holding the course CSV files."
+            _("Cannot find the course data folder. Looked in:\n  - {places}\nFix: run the notebooks from a "
+              "checkout of the course repository (its datasets/ folder), reinstall the package (pip install -e . "
+              "from the repository), or set {variable} to a folder holding the course CSV files.").format(
+                  places="\n  - ".join(looked), variable=ENV_VAR)
         )
     return folder, how, looked
 
 
 def _info(name: object) -> DatasetInfo:
     if not isinstance(name, str):
-        hint = (" To load a CSV file of your own, use load_csv(path)."
+        hint = (_(" To load a CSV file of your own, use load_csv(path).")
                 if isinstance(name, os.PathLike) else "")
         raise DatasetError(
-            f"A data set name must be a string, not {type(name).__name__} {name!r}. "
-            f"Known names: {', '.join(repr(n) for n in list_datasets())}.{hint}"
+            _("A data set name must be a string, not {type} {name!r}. "
+              "Known names: {known}.{hint}").format(
+                  type=type(name).__name__, name=name, known=", ".join(repr(n) for n in list_datasets()), hint=hint)
         )
     key = name.strip().lower()
     for info in _INFOS:
@@ -209,22 +214,25 @@ def _info(name: object) -> DatasetInfo:
         if key in (info.name, fname, fname.removesuffix(".csv")):
             return info
     known = ", ".join(f"{i.name!r} ({i.filename})" for i in _INFOS)
-    hint = (" To load a CSV file of your own, use load_csv(path)."
+    hint = (_(" To load a CSV file of your own, use load_csv(path).")
             if ("/" in name or "\\" in name or key.endswith(".csv")) else "")
     close = difflib.get_close_matches(key, [i.name for i in _INFOS] + [i.filename.lower() for i in _INFOS], n=1)
-    guess = f" Did you mean {close[0]!r}?" if close else ""
-    raise DatasetError(f"Unknown data set {name!r}.{guess} Known data sets: {known}.{hint}")
+    guess = _(" Did you mean {name!r}?").format(name=close[0]) if close else ""
+    raise DatasetError(_("Unknown data set {name!r}.{guess} Known data sets: {known}.{hint}").format(
+        name=name, guess=guess, known=known, hint=hint))
 
 
 def _restore_hint(info: DatasetInfo, folder: Path, how: str) -> str:
     if how == "repository":
-        return (f"Restore it from the repository root with `git checkout -- datasets/{info.filename}` "
-                f"(or copy the original {info.filename} back into {folder}).")
+        return _("Restore it from the repository root with `git checkout -- datasets/{file}` "
+                 "(or copy the original {file} back into {folder}).").format(file=info.filename, folder=folder)
     if how.startswith("from"):
-        return (f"Copy the original {info.filename} (from the course repository's datasets/ "
-                f"folder) into {folder}, or unset {ENV_VAR} to use the course's own copy.")
-    return (f"Reinstall the course package to restore it (pip install --force-reinstall "
-            f"nn-basics-course), or set {ENV_VAR} to a folder holding the original {info.filename}.")
+        return _("Copy the original {file} (from the course repository's datasets/ "
+                 "folder) into {folder}, or unset {variable} to use the course's own copy.").format(
+                     file=info.filename, folder=folder, variable=ENV_VAR)
+    return _("Reinstall the course package to restore it (pip install --force-reinstall "
+             "nn-basics-course), or set {variable} to a folder holding the original {file}.").format(
+                 variable=ENV_VAR, file=info.filename)
 
 
 def dataset_path(name: str) -> Path:
@@ -243,8 +251,8 @@ def _path_and_origin(info: DatasetInfo) -> tuple[Path, str]:
     path = folder / info.filename
     if not path.is_file():
         raise DatasetNotFoundError(
-            f"Data set {info.name!r} is missing: there is no file {path}. "
-            f"Looked in: {'; '.join(looked)}. " + _restore_hint(info, folder, how)
+            _("Data set {name!r} is missing: there is no file {path}. Looked in: {places}. {fix}").format(
+                name=info.name, path=path, places="; ".join(looked), fix=_restore_hint(info, folder, how))
         )
     return path, how
 
@@ -260,7 +268,8 @@ def _sha256(data: bytes) -> str:
 def _row_line(row_position: int, header_row: int = 1) -> str:
     """Describe a data row as a spreadsheet would (the header is row ``header_row``, 1 unless
     blank lines come first)."""
-    return f"row {row_position + header_row + 1} of the file (DataFrame index {row_position})"
+    return _("row {row} of the file (DataFrame index {index})").format(
+        row=row_position + header_row + 1, index=row_position)
 
 
 def _names(items: Iterable[object]) -> str:
@@ -281,20 +290,21 @@ def _decode(data: bytes, label: str, encoding: str | None = None) -> str:
     refused with the encoding it looks like."""
     if data[:4] == b"PK\x03\x04" or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise DatasetError(
-            f"{label} is not a CSV text file: it looks like an Excel workbook. Open it in "
-            f"your spreadsheet program and save it as 'CSV UTF-8 (comma delimited)'."
+            _("{label} is not a CSV text file: it looks like an Excel workbook. Open it in "
+              "your spreadsheet program and save it as 'CSV UTF-8 (comma delimited)'.").format(label=label)
         )
     if encoding is not None:
         try:
             return data.decode(encoding).removeprefix("\ufeff")
         except LookupError:
-            raise DatasetError(f"encoding={encoding!r} is not an encoding Python knows; try "
-                               f"'utf-8', 'cp949', 'latin-1' or 'utf-16'.") from None
+            raise DatasetError(_("encoding={encoding!r} is not an encoding Python knows; try "
+                                 "'utf-8', 'cp949', 'latin-1' or 'utf-16'.").format(encoding=encoding)) from None
         except UnicodeDecodeError as exc:
             raise DatasetError(
-                f"{label} is not {encoding} text: byte 0x{data[exc.start]:02x} at position "
-                f"{exc.start} cannot be decoded. Leave encoding= out to let the course guess, "
-                f"or save the file as 'CSV UTF-8 (comma delimited)'."
+                _("{label} is not {encoding} text: byte 0x{byte:02x} at position "
+                  "{position} cannot be decoded. Leave encoding= out to let the course guess, "
+                  "or save the file as 'CSV UTF-8 (comma delimited)'.").format(
+                      label=label, encoding=encoding, byte=data[exc.start], position=exc.start)
             ) from None
     for bom, codec in _BOMS:
         if data.startswith(bom):
@@ -324,15 +334,22 @@ def _decode(data: bytes, label: str, encoding: str | None = None) -> str:
     stop = data.find(b"\n", where)
     as_latin1 = data[start:stop if stop != -1 else len(data)].decode("cp1252", "replace").strip()
     raise DatasetError(
-        f"{label} is not UTF-8 text: byte 0x{data[where]:02x} at position {where} (line {line}) "
-        f"cannot be decoded. Read as Windows/Latin-1 (cp1252) that line is {as_latin1!r}. Save "
-        f"the file as UTF-8 (in Excel: 'CSV UTF-8 (comma delimited)'), or, if that line looks "
-        f"right, load it with load_csv(path, encoding='cp1252')."
+        _("{label} is not UTF-8 text: byte 0x{byte:02x} at position {position} (line {line}) "
+          "cannot be decoded. Read as Windows/Latin-1 (cp1252) that line is {as_latin1!r}. Save "
+          "the file as UTF-8 (in Excel: 'CSV UTF-8 (comma delimited)'), or, if that line looks "
+          "right, load it with load_csv(path, encoding='cp1252').").format(
+              label=label, byte=data[where], position=where, line=line, as_latin1=as_latin1)
     ) from None
 
 
 _SEPARATORS = (",", ";", "\t")
-_SEP_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
+
+
+def _sep_name(sep: str) -> str:
+    """A separator's name in the current language ("comma", "semicolon", "tab")."""
+    return {",": _("comma"), ";": _("semicolon"), "\t": _("tab")}.get(sep, repr(sep))
+
+
 # Number formats of spreadsheet exports, for cells that float() refuses.
 _THOUSANDS_COMMA = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")               # 1,234.5
 _DECIMAL_COMMA = re.compile(r"^[+-]?(?:\d{1,3}(?:[. \u00a0\u202f]\d{3})+|\d*),\d+$|"  # 1.234,5  1 234,5  0,5
@@ -394,8 +411,8 @@ def _parse(text: str, label: str) -> tuple[pd.DataFrame, int]:
     rows above the header, empty columns and empty cells trailing on the right."""
     if not text.strip():
         raise DatasetError(
-            f"{label} is empty (no header, no rows). Restore the file or write a header line "
-            f"and at least one row of numbers."
+            _("{label} is empty (no header, no rows). Restore the file or write a header line "
+              "and at least one row of numbers.").format(label=label)
         )
     lines = text.split("\n")
     forced = re.fullmatch(r"sep=(.)", lines[0].strip())          # Excel's separator hint line
@@ -405,15 +422,15 @@ def _parse(text: str, label: str) -> tuple[pd.DataFrame, int]:
     body = [line for line in lines[skipped:]]
     first = next((i for i, line in enumerate(body) if line.strip(" \t,;")), None)
     if first is None:
-        raise DatasetError(f"{label} holds no header and no rows, only separators. Write a "
-                           f"header line and at least one row of numbers.")
+        raise DatasetError(_("{label} holds no header and no rows, only separators. Write a "
+                             "header line and at least one row of numbers.").format(label=label))
     if sep is None:
         sep = _separator(body[first:first + 2])
     try:
         rows = _split_rows("\n".join(body), sep)
     except csv.Error as exc:
-        raise DatasetError(f"{label} could not be read as CSV ({exc}). Save it again as a plain "
-                           f"comma-separated text file.") from None
+        raise DatasetError(_("{label} could not be read as CSV ({exc}). Save it again as a plain "
+                             "comma-separated text file.").format(label=label, exc=exc)) from None
     blank = [not "".join(r).strip() for r in rows]
     top = blank.index(False)                      # blank rows above the header are skipped
     header_row = skipped + top + 1
@@ -422,10 +439,12 @@ def _parse(text: str, label: str) -> tuple[pd.DataFrame, int]:
     filled = [c.strip() for c in rows[0] if c.strip()]
     if len(filled) == 1 and len(rows) > 1 and len([c for c in rows[1] if c.strip()]) > 1:
         raise DatasetError(
-            f"{label}: row {header_row} ({filled[0]!r}) looks like a title above the table, not "
-            f"the header: it names one column but row {header_row + 1} has "
-            f"{len([c for c in rows[1] if c.strip()])} values. Delete the title row so that the "
-            f"column names come first."
+            _("{label}: row {header_row} ({title!r}) looks like a title above the table, not "
+              "the header: it names one column but row {next_row} has "
+              "{count} values. Delete the title row so that the "
+              "column names come first.").format(
+                  label=label, header_row=header_row, title=filled[0], next_row=header_row + 1,
+                  count=len([c for c in rows[1] if c.strip()]))
         )
     last = len(rows)
     while last > 1 and blank[last - 1]:          # blank lines at the very end are harmless
@@ -439,36 +458,38 @@ def _parse(text: str, label: str) -> tuple[pd.DataFrame, int]:
     dupes = sorted({h for h in header if header.count(h) > 1 and h})
     if dupes:
         raise DatasetError(
-            f"{label}: the header names column(s) {_names(dupes)} more than once. "
-            f"Give every column a distinct name in row {header_row} of the file."
+            _("{label}: the header names column(s) {names} more than once. "
+              "Give every column a distinct name in row {header_row} of the file.").format(
+                  label=label, names=_names(dupes), header_row=header_row)
         )
     if "" in header:
         pos = header.index("")
         raise DatasetError(
-            f"{label}: column {pos + 1} of the header (row {header_row}) has no name. Give "
-            f"every column a name, or delete that column."
+            _("{label}: column {column} of the header (row {header_row}) has no name. Give "
+              "every column a name, or delete that column.").format(label=label, column=pos + 1, header_row=header_row)
         )
     data: list[list[str]] = []
     for i in range(1, len(rows)):
         row = rows[i]
         if blank[i]:
-            raise DatasetError(f"{label}: {_row_line(i - 1, header_row)} is blank. Delete the blank "
-                               f"line(s) inside the data.")
+            raise DatasetError(_("{label}: {row} is blank. Delete the blank "
+                                 "line(s) inside the data.").format(label=label, row=_row_line(i - 1, header_row)))
         if len(row) > width and not "".join(row[width:]).strip():
             row = row[:width]                     # empty cells trailing on the right
         if len(row) != width:
-            trailing = (f" (a {_SEP_NAMES.get(sep, repr(sep))} at the end of the line?)"
+            trailing = (_(" (a {separator} at the end of the line?)").format(separator=_sep_name(sep))
                         if len(row) > width and not row[-1].strip() else "")
-            raise DatasetError(
-                f"{label}: {_row_line(i - 1, header_row)} has {len(row)} value{'s' * (len(row) != 1)} "
-                f"but the header has {width} columns{trailing}. Every row needs one "
-                f"value per column."
-            )
+            message = (_("{label}: {row} has {count} value but the header has {width} columns{trailing}. "
+                         "Every row needs one value per column.") if len(row) == 1 else
+                       _("{label}: {row} has {count} values but the header has {width} columns{trailing}. "
+                         "Every row needs one value per column."))
+            raise DatasetError(message.format(label=label, row=_row_line(i - 1, header_row), count=len(row),
+                                              width=width, trailing=trailing))
         data.append(row)
     if not data:
         raise DatasetError(
-            f"{label} has a header ({_names(rows[0][:width])}) but no data rows. Add rows of "
-            f"numbers below the header."
+            _("{label} has a header ({names}) but no data rows. Add rows of "
+              "numbers below the header.").format(label=label, names=_names(rows[0][:width]))
         )
     for col in range(width):
         fixed = _spreadsheet_numbers([r[col] for r in data], sep)
@@ -483,8 +504,8 @@ def _parse(text: str, label: str) -> tuple[pd.DataFrame, int]:
         lines = str(exc).strip().splitlines()
         detail = lines[-1] if lines else type(exc).__name__
         raise DatasetError(
-            f"{label} could not be read as CSV ({detail}). Save it again as a plain "
-            f"comma-separated text file with one header line."
+            _("{label} could not be read as CSV ({detail}). Save it again as a plain "
+              "comma-separated text file with one header line.").format(label=label, detail=detail)
         ) from None
     return df, header_row
 
@@ -497,19 +518,24 @@ def _check_columns(df: pd.DataFrame, expected: Sequence[str], label: str) -> Non
         return
     parts = []
     if missing:
-        parts.append(f"missing column(s): {_names(missing)}")
+        parts.append(_("missing column(s): {names}").format(names=_names(missing)))
     if unexpected:
-        parts.append(f"unexpected column(s): {_names(unexpected)}")
-    msg = f"{label} does not have the expected columns: " + "; ".join(parts) + "."
+        parts.append(_("unexpected column(s): {names}").format(names=_names(unexpected)))
+    msg = _("{label} does not have the expected columns: {problems}.").format(label=label, problems="; ".join(parts))
     if missing and unexpected:
-        msg += " Was a column renamed (check spelling, case and spaces)?"
+        msg += _(" Was a column renamed (check spelling, case and spaces)?")
         if sorted(h.strip() for h in have) == sorted(expected):
-            msg += " Here the names only differ by spaces around them: remove those spaces."
+            msg += _(" Here the names only differ by spaces around them: remove those spaces.")
     if len(have) == 1 and re.search(r"[;\t|]", have[0]):
-        msg += (" The header looks separated by ';', tab or '|': save the file with commas "
-                "as separators.")
-    msg += f" Expected exactly: {_names(expected)}."
+        msg += _(" The header looks separated by ';', tab or '|': save the file with commas "
+                 "as separators.")
+    msg += _(" Expected exactly: {names}.").format(names=_names(expected))
     raise DatasetError(msg)
+
+
+def _more(count: int) -> str:
+    """`` (and N more)`` when ``count`` items were more than the listed ones."""
+    return _(" (and {count} more)").format(count=count - _MAX_LISTED) if count > _MAX_LISTED else ""
 
 
 def _check_numbers(df: pd.DataFrame, label: str, header_row: int = 1) -> pd.DataFrame:
@@ -522,8 +548,8 @@ def _check_numbers(df: pd.DataFrame, label: str, header_row: int = 1) -> pd.Data
         s = df[col]
         if pd.api.types.is_bool_dtype(s):
             raise DatasetError(
-                f"{label}: column {col!r} holds True/False values, not numbers. "
-                f"Write them as 1 and 0 in the file."
+                _("{label}: column {col!r} holds True/False values, not numbers. "
+                  "Write them as 1 and 0 in the file.").format(label=label, col=col)
             )
         if not pd.api.types.is_numeric_dtype(s):
             as_num = pd.to_numeric(s, errors="coerce")
@@ -533,42 +559,50 @@ def _check_numbers(df: pd.DataFrame, label: str, header_row: int = 1) -> pd.Data
                 rows = np.flatnonzero(bad)
                 first = int(rows[0])
                 shown = "; ".join(f"{_line(int(r))}: {s.iloc[int(r)]!r}" for r in rows[:_MAX_LISTED])
-                more = f" (and {len(rows) - _MAX_LISTED} more)" if len(rows) > _MAX_LISTED else ""
+                more = _more(len(rows))
                 sep_hint = ""
                 looks = [str(s.iloc[int(r)]).strip() for r in rows]
                 if any(_DECIMAL_COMMA.match(v) or _THOUSANDS_COMMA.match(v) for v in looks):
-                    sep_hint = (" Some cells of this column look like numbers with a decimal comma "
-                                "or thousands separators, but others use another style, so the "
-                                "course cannot tell which one is meant: write every number of the "
-                                "column the same way (e.g. 1234.5).")
+                    sep_hint = _(" Some cells of this column look like numbers with a decimal comma "
+                                 "or thousands separators, but others use another style, so the "
+                                 "course cannot tell which one is meant: write every number of the "
+                                 "column the same way (e.g. 1234.5).")
                 if re.search(r"[;\t|]", str(col)):
-                    sep_hint = (" The header looks separated by '|' or a mix of separators: save "
-                                "the file with commas as separators.")
+                    sep_hint = _(" The header looks separated by '|' or a mix of separators: save "
+                                 "the file with commas as separators.")
                 raise DatasetError(
-                    f"{label}: column {col!r} must hold numbers, but {_line(first)} has "
-                    f"{s.iloc[first]!r}. Non-numeric cell(s): {shown}{more}. Fix or delete "
-                    f"those cells (use a dot as the decimal separator, no units or thousands "
-                    f"separators).{sep_hint}"
+                    _("{label}: column {col!r} must hold numbers, but {row} has "
+                      "{value!r}. Non-numeric cell(s): {shown}{more}. Fix or delete "
+                      "those cells (use a dot as the decimal separator, no units or thousands "
+                      "separators).{sep_hint}").format(
+                          label=label, col=col, row=_line(first), value=s.iloc[first], shown=shown, more=more,
+                          sep_hint=sep_hint)
                 )
             s = as_num
         out[col] = s
     num = pd.DataFrame(out, index=df.index)
+
+    def _cell(r, c) -> str:
+        return _("{row}, column {column!r}").format(row=_line(int(r)), column=num.columns[int(c)])
+
     values = num.to_numpy(dtype="float64", na_value=np.nan)
     nan = np.isnan(values)
     if nan.any():
         cells = np.argwhere(nan)
-        shown = "; ".join(f"{_line(int(r))}, column {num.columns[int(c)]!r}" for r, c in cells[:_MAX_LISTED])
-        more = f" (and {len(cells) - _MAX_LISTED} more)" if len(cells) > _MAX_LISTED else ""
+        shown = "; ".join(_cell(r, c) for r, c in cells[:_MAX_LISTED])
+        more = _more(len(cells))
         raise DatasetError(
-            f"{label} has {len(cells)} empty (NaN/NA) cell(s): {shown}{more}. Fill in the "
-            f"missing numbers or delete those rows; the course does not guess missing values."
+            _("{label} has {count} empty (NaN/NA) cell(s): {shown}{more}. Fill in the "
+              "missing numbers or delete those rows; the course does not guess missing values.").format(
+                  label=label, count=len(cells), shown=shown, more=more)
         )
     inf = np.isinf(values)
     if inf.any():
         cells = np.argwhere(inf)
-        shown = "; ".join(f"{_line(int(r))}, column {num.columns[int(c)]!r}" for r, c in cells[:_MAX_LISTED])
+        shown = "; ".join(_cell(r, c) for r, c in cells[:_MAX_LISTED])
         raise DatasetError(
-            f"{label} has {len(cells)} infinite cell(s): {shown}. Replace them with finite numbers."
+            _("{label} has {count} infinite cell(s): {shown}. Replace them with finite numbers.").format(
+                label=label, count=len(cells), shown=shown)
         )
     return num
 
@@ -582,8 +616,9 @@ def _check_sha(data: bytes, expected: str, label: str, fix: str) -> None:
             return
     if actual != expected.lower():
         raise DatasetError(
-            f"{label} has changed: its SHA-256 is {actual}, expected {expected.lower()}. "
-            f"The course checks each file so that everyone computes the same numbers. {fix}"
+            _("{label} has changed: its SHA-256 is {actual}, expected {expected}. "
+              "The course checks each file so that everyone computes the same numbers. {fix}").format(
+                  label=label, actual=actual, expected=expected.lower(), fix=fix)
         )
 
 
@@ -593,23 +628,25 @@ def _read_checked(path: Path, label: str, *, columns: Sequence[str] | None,
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise DatasetError(f"{label} cannot be read ({exc.strerror or exc}). Check the file's permissions.") from None
+        raise DatasetError(_("{label} cannot be read ({error}). Check the file's permissions.").format(
+            label=label, error=exc.strerror or exc)) from None
     suffix = f" {fix}" if fix else ""
     try:
         if not data:
-            raise DatasetError(f"{label} is empty (0 bytes). Restore the file or write a header "
-                               f"line and at least one row of numbers.")
+            raise DatasetError(_("{label} is empty (0 bytes). Restore the file or write a header "
+                                 "line and at least one row of numbers.").format(label=label))
         text = _decode(data, label, encoding).replace("\r\n", "\n").replace("\r", "\n")   # any line ending
         df, header_row = _parse(text, label)
         if columns is not None:
             _check_columns(df, columns, label)
         df = _check_numbers(df, label, header_row)
         if rows is not None and len(df) != rows:
-            raise DatasetError(f"{label} has {len(df)} data rows, expected {rows}.")
+            raise DatasetError(_("{label} has {count} data rows, expected {rows}.").format(
+                label=label, count=len(df), rows=rows))
     except DatasetError as exc:
         raise DatasetError(f"{exc}{suffix}") from None
     if sha256 is not None:
-        _check_sha(data, sha256, label, fix or "Restore the original file.")
+        _check_sha(data, sha256, label, fix or _("Restore the original file."))
     if columns is not None:
         df = df[list(columns)]
     return df
@@ -628,8 +665,8 @@ def load_dataset(name: str) -> pd.DataFrame:
     """
     info = _info(name)
     path, how = _path_and_origin(info)
-    label = f"Data set {info.name!r} ({path})"
-    fix = ("This file differs from the course's copy. " + _restore_hint(info, path.parent, how))
+    label = _("Data set {name!r} ({path})").format(name=info.name, path=path)
+    fix = _("This file differs from the course's copy. {fix}").format(fix=_restore_hint(info, path.parent, how))
     return _read_checked(path, label, columns=info.columns, rows=info.rows,
                          sha256=info.sha256, fix=fix)
 
@@ -658,32 +695,36 @@ def load_csv(path: str | os.PathLike, *, columns: Sequence[str] | None = None,
     column and the bad value.
     """
     if not isinstance(path, (str, os.PathLike)):
-        raise DatasetError(f"load_csv() needs a file path (str or pathlib.Path), not "
-                           f"{type(path).__name__}.")
+        raise DatasetError(_("load_csv() needs a file path (str or pathlib.Path), not "
+                             "{type}.").format(type=type(path).__name__))
     p = Path(path).expanduser()
     full = p if p.is_absolute() else Path.cwd() / p
     if columns is not None:
         if isinstance(columns, str) or not all(isinstance(c, str) for c in columns):
-            raise DatasetError("columns= must be a list of column names (strings), e.g. "
-                               "columns=['A', 'B'].")
+            raise DatasetError(_("columns= must be a list of column names (strings), e.g. "
+                                 "columns=['A', 'B']."))
         columns = list(columns)
         if len(set(columns)) != len(columns):
-            raise DatasetError(f"columns= names a column twice: {columns!r}.")
+            raise DatasetError(_("columns= names a column twice: {columns!r}.").format(columns=columns))
     if sha256 is not None and not (isinstance(sha256, str) and re.fullmatch(r"[0-9a-fA-F]{64}", sha256)):
-        raise DatasetError(f"sha256= must be 64 hexadecimal characters (as printed by "
-                           f"`sha256sum FILE`), not {sha256!r}.")
+        raise DatasetError(_("sha256= must be 64 hexadecimal characters (as printed by "
+                             "`sha256sum FILE`), not {sha256!r}.").format(sha256=sha256))
     if full.is_dir():
-        raise DatasetError(f"{full} is a folder, not a CSV file. Pass the path of the file itself.")
+        raise DatasetError(_("{path} is a folder, not a CSV file. Pass the path of the file itself.").format(
+            path=full))
     if not full.is_file():
         hint = ""
         for info in _INFOS:
             if p.name.lower() == info.filename.lower():
-                hint = (f" This is a course data set: load_dataset({info.name!r}) finds it from "
-                        f"any folder.")
+                hint = _(" This is a course data set: load_dataset({name!r}) finds it from "
+                         "any folder.").format(name=info.name)
         raise DatasetNotFoundError(
-            f"No file at {full} (from {str(path)!r}; relative paths start at the current "
-            f"working directory, {Path.cwd()}). Check the file name and folder.{hint}"
+            _("No file at {full} (from {path!r}; relative paths start at the current "
+              "working directory, {cwd}). Check the file name and folder.{hint}").format(
+                  full=full, path=str(path), cwd=Path.cwd(), hint=hint)
         )
     if encoding is not None and not isinstance(encoding, str):
-        raise DatasetError(f"encoding= must be the name of an encoding, e.g. 'cp949', not {encoding!r}.")
-    return _read_checked(full, f"CSV file {full}", columns=columns, sha256=sha256, encoding=encoding)
+        raise DatasetError(_("encoding= must be the name of an encoding, e.g. 'cp949', not {encoding!r}.").format(
+            encoding=encoding))
+    return _read_checked(full, _("CSV file {path}").format(path=full), columns=columns, sha256=sha256,
+                         encoding=encoding)

@@ -17,6 +17,7 @@ from typing import Callable
 import numpy as np
 
 from ..errors import GradCheckError
+from ..i18n import _
 
 __all__ = ["numerical_gradient", "relative_error"]
 
@@ -29,19 +30,21 @@ def _scalar_value(out, f_name: str, index: tuple) -> float:
         arr = None
     if arr is None or arr.dtype.kind not in "biuf":
         raise GradCheckError(
-            f"numerical_gradient: f must return a number (the loss), but {f_name} returned "
-            f"{type(out).__name__} {out!r}."
+            _("numerical_gradient: f must return a number (the loss), but {f_name} returned "
+              "{type} {out!r}.").format(f_name=f_name, type=type(out).__name__, out=out)
         )
     if arr.ndim != 0:
         raise GradCheckError(
-            f"numerical_gradient: f must return a single number (the loss), but {f_name} returned "
-            f"an array of shape {arr.shape}. Reduce it first, e.g. with np.sum(...) or np.mean(...)."
+            _("numerical_gradient: f must return a single number (the loss), but {f_name} returned "
+              "an array of shape {shape}. Reduce it first, e.g. with np.sum(...) or np.mean(...).").format(
+                  f_name=f_name, shape=arr.shape)
         )
     value = float(arr)
     if not np.isfinite(value):
         raise GradCheckError(
-            f"numerical_gradient: f returned {value} when element {index} of x was nudged. "
-            "The loss must be finite at x ± h; check f (log of 0? overflow?) or use a smaller h."
+            _("numerical_gradient: f returned {value} when element {index} of x was nudged. "
+              "The loss must be finite at x ± h; check f (log of 0? overflow?) or use a smaller h.").format(
+                  value=value, index=index)
         )
     return value
 
@@ -59,29 +62,31 @@ def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray, h: float
     """
     if not callable(f):
         raise GradCheckError(
-            f"numerical_gradient(f, x): f must be a function that takes the array and returns the loss, "
-            f"got {type(f).__name__}."
+            _("numerical_gradient(f, x): f must be a function that takes the array and returns the loss, "
+              "got {type}.").format(type=type(f).__name__)
         )
     if not isinstance(x, np.ndarray):
         raise GradCheckError(
-            f"numerical_gradient(f, x): x must be a NumPy float array (it is nudged in place), got "
-            f"{type(x).__name__}. Convert it first: x = np.asarray(x, dtype=float)."
+            _("numerical_gradient(f, x): x must be a NumPy float array (it is nudged in place), got "
+              "{type}. Convert it first: x = np.asarray(x, dtype=float).").format(type=type(x).__name__)
         )
     if x.dtype.kind != "f":
         raise GradCheckError(
-            f"numerical_gradient(f, x): x has dtype {x.dtype}, which cannot hold x ± h. "
-            "Use a float array, e.g. x = x.astype(float)."
+            _("numerical_gradient(f, x): x has dtype {dtype}, which cannot hold x ± h. "
+              "Use a float array, e.g. x = x.astype(float).").format(dtype=x.dtype)
         )
     if not x.flags.writeable:
         raise GradCheckError(
-            "numerical_gradient(f, x): x is read-only, but it must be nudged in place. Pass a copy: x.copy()."
+            _("numerical_gradient(f, x): x is read-only, but it must be nudged in place. Pass a copy: x.copy().")
         )
     try:
         h = float(h)
     except (TypeError, ValueError):
-        raise GradCheckError(f"numerical_gradient: h must be a small positive number, got {h!r}.") from None
+        raise GradCheckError(_("numerical_gradient: h must be a small positive number, got {h!r}.").format(
+            h=h)) from None
     if not (np.isfinite(h) and h > 0):
-        raise GradCheckError(f"numerical_gradient: h must be a small positive number such as 1e-4, got {h!r}.")
+        raise GradCheckError(_("numerical_gradient: h must be a small positive number such as 1e-4, got {h!r}.").format(
+            h=h))
 
     f_name = getattr(f, "__name__", type(f).__name__)
     grad = np.zeros_like(x)
@@ -109,18 +114,20 @@ def relative_error(a, b) -> float:
         a_arr = np.asarray(a, dtype=np.float64)
         b_arr = np.asarray(b, dtype=np.float64)
     except (TypeError, ValueError) as exc:
-        raise GradCheckError(f"relative_error(a, b) needs two arrays of numbers: {exc}") from None
+        raise GradCheckError(_("relative_error(a, b) needs two arrays of numbers: {exc}").format(exc=exc)) from None
     if a_arr.shape != b_arr.shape:
         raise GradCheckError(
-            f"relative_error(a, b): shapes differ, {a_arr.shape} vs {b_arr.shape}. "
-            "Compare a gradient with the gradient of the same parameter."
+            _("relative_error(a, b): shapes differ, {shape} vs {shape2}. "
+              "Compare a gradient with the gradient of the same parameter.").format(
+                  shape=a_arr.shape, shape2=b_arr.shape)
         )
     if a_arr.size == 0:
-        raise GradCheckError("relative_error(a, b): the arrays are empty; there is nothing to compare.")
+        raise GradCheckError(_("relative_error(a, b): the arrays are empty; there is nothing to compare."))
     for name, arr in (("a", a_arr), ("b", b_arr)):
         if not np.all(np.isfinite(arr)):
             raise GradCheckError(
-                f"relative_error(a, b): {name} contains NaN or infinite values; fix the gradient that produced it."
+                _("relative_error(a, b): {name} contains NaN or infinite values; fix the gradient that produced it.").format(
+                    name=name)
             )
     rel = np.abs(a_arr - b_arr) / np.maximum(np.abs(a_arr) + np.abs(b_arr), 1e-8)
     return float(np.max(rel))

@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import FigureArgumentError, FigureOutOfBand
+from ..i18n import _
 
 __all__ = [
     "MIMETYPE",
@@ -142,11 +143,13 @@ def _check_band(key, value, low, high) -> bool:
     arr = _numeric_array(value)
     if arr is None:
         raise FigureArgumentError(
-            f"report_figure({key!r}): a band (low=/high=) needs a number or an array of numbers, "
-            f"got {type(value).__name__} {value!r}. Use expect= for exact non-numeric values."
+            _("report_figure({key!r}): a band (low=/high=) needs a number or an array of numbers, "
+              "got {type} {value!r}. Use expect= for exact non-numeric values.").format(
+                  key=key, type=type(value).__name__, value=value)
         )
     if arr.size == 0:
-        raise FigureArgumentError(f"report_figure({key!r}): the value is an empty array; there is nothing to check.")
+        raise FigureArgumentError(_("report_figure({key!r}): the value is an empty array; there is nothing to check.").format(
+            key=key))
     ok = bool(np.all(~np.isnan(arr)))          # NaN always fails the band
     if low is not None:
         ok = ok and bool(np.all(arr >= low))
@@ -186,36 +189,43 @@ def _check_expect(value, expect, tol: float) -> bool:
 def _validate(key, expect, low, high, tol, label, fmt) -> None:
     if not isinstance(key, str) or not KEY_PATTERN.match(key):
         raise FigureArgumentError(
-            f"report_figure: key must look like '02_NN.snake_name' (lesson number, a dot, a lower-case "
-            f"name such as '02_01.xor_accuracy'), got {key!r}."
+            _("report_figure: key must look like '02_NN.snake_name' (lesson number, a dot, a lower-case "
+              "name such as '02_01.xor_accuracy'), got {key!r}.").format(key=key)
         )
     if expect is not None and (low is not None or high is not None):
         raise FigureArgumentError(
-            f"report_figure({key!r}): give either expect= (an exact value) or low=/high= (a band), not both."
+            _("report_figure({key!r}): give either expect= (an exact value) or low=/high= (a band), not both.").format(
+                key=key)
         )
     if tol is not None:
         if expect is None:
             raise FigureArgumentError(
-                f"report_figure({key!r}): tol= only applies to expect=; a band (low=/high=) is already inclusive."
+                _("report_figure({key!r}): tol= only applies to expect=; a band (low=/high=) is already inclusive.").format(
+                    key=key)
             )
         if not _is_number(tol) or not (tol >= 0 and math.isfinite(tol)):
-            raise FigureArgumentError(f"report_figure({key!r}): tol must be a number >= 0, got {tol!r}.")
+            raise FigureArgumentError(_("report_figure({key!r}): tol must be a number >= 0, got {tol!r}.").format(
+                key=key, tol=tol))
     for name, bound in (("low", low), ("high", high)):
         if bound is not None and (not _is_number(bound) or math.isnan(float(bound))):
-            raise FigureArgumentError(f"report_figure({key!r}): {name} must be a number, got {bound!r}.")
+            raise FigureArgumentError(_("report_figure({key!r}): {name} must be a number, got {bound!r}.").format(
+                key=key, name=name, bound=bound))
     if low is not None and high is not None and low > high:
-        raise FigureArgumentError(f"report_figure({key!r}): low ({low}) is larger than high ({high}).")
+        raise FigureArgumentError(_("report_figure({key!r}): low ({low}) is larger than high ({high}).").format(
+            key=key, low=low, high=high))
     if expect is not None:
         e = _unwrap(expect)
         if not (_is_bool(e) or _is_number(e) or isinstance(e, (str, list, tuple, np.ndarray))):
             raise FigureArgumentError(
-                f"report_figure({key!r}): expect must be a number, bool, str, list, tuple or array, "
-                f"got {type(expect).__name__}."
+                _("report_figure({key!r}): expect must be a number, bool, str, list, tuple or array, "
+                  "got {type}.").format(key=key, type=type(expect).__name__)
             )
         if _is_number(e) and math.isnan(float(e)):
-            raise FigureArgumentError(f"report_figure({key!r}): expect=NaN can never match; give a real value.")
+            raise FigureArgumentError(_("report_figure({key!r}): expect=NaN can never match; give a real value.").format(
+                key=key))
     if label is not None and not isinstance(label, str):
-        raise FigureArgumentError(f"report_figure({key!r}): label must be text, got {type(label).__name__}.")
+        raise FigureArgumentError(_("report_figure({key!r}): label must be text, got {type}.").format(
+            key=key, type=type(label).__name__))
     if fmt is not None:
         try:
             if not isinstance(fmt, str):
@@ -223,7 +233,8 @@ def _validate(key, expect, low, high, tol, label, fmt) -> None:
             fmt.format(1.5)
         except (TypeError, ValueError, IndexError, KeyError):
             raise FigureArgumentError(
-                f"report_figure({key!r}): fmt must be a format string for one number, such as '{{:.4f}}', got {fmt!r}."
+                _("report_figure({key!r}): fmt must be a format string for one number, such as '{{:.4f}}', got {fmt!r}.").format(
+                    key=key, fmt=fmt)
             ) from None
 
 
@@ -300,16 +311,15 @@ def report_figure(
     value_text = _format_value(value, fmt)
     text = f"{label} = {value_text}"
     if not ok:
-        text = (
-            f"⚠ {text}: not the result this lesson gets. Re-run the notebook from the top "
-            "(Restart & Run All); if it stays, compare your code with the lesson."
-        )
+        text = _("⚠ {text}: not the result this lesson gets. Re-run the notebook from the top "
+                 "(Restart & Run All); if it stays, compare your code with the lesson.").format(text=text)
     payload = {"key": key, "label": label, "value": _json_safe(value), "ok": bool(ok), "expected": expected,
                "text": text}
     _emit(text, payload)
     if not ok and strict_mode():
         raise FigureOutOfBand(
-            f"Key figure {key} = {value_text} is outside its band: expected {expected}. "
-            "The notebook's result changed; find the cell that produced it, or update the band if the change is intended."
+            _("Key figure {key} = {value_text} is outside its band: expected {expected}. "
+              "The notebook's result changed; find the cell that produced it, or update the band if the change is intended.").format(
+                  key=key, value_text=value_text, expected=expected)
         )
     return value

@@ -17,10 +17,11 @@ __all__ = ["use_korean_font"]
 
 def use_korean_font() -> str:
     """Make matplotlib draw Korean text; return the font family now in use."""
-    import koreanize_matplotlib  # noqa: F401  - registers the bundled NanumGothic (once per process)
+    import koreanize_matplotlib  # noqa: F401  - registers the bundled NanumGothic (on first import)
     import matplotlib
 
-    # selected on every call: a style or rcdefaults() since the first import may have reset it
-    matplotlib.rcParams["font.family"] = "NanumGothic"
+    # Selected on every call: the import selects it only once, and rcdefaults() or a style undo that.
+    matplotlib.rc("font", family="NanumGothic")
     matplotlib.rcParams["axes.unicode_minus"] = False
-    return "NanumGothic"
+    family = matplotlib.rcParams["font.family"]
+    return family[0] if isinstance(family, list) else str(family)

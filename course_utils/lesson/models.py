@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import ModelConfigError
+from ..i18n import _
 
 __all__ = ["HOUSE_EPOCHS", "HOUSE_BATCH_SIZE", "HOUSE_LEARNING_RATE", "HOUSE_WEIGHT_DECAY",
            "HOUSE_HUBER_DELTA", "HOUSE_NEIGHBOURS", "HOUSE_HIDDEN_UNITS", "BOSTON_EPOCHS",
@@ -48,12 +49,13 @@ def _check_n_features(n_features: Any) -> int:
 
     if isinstance(n_features, (bool, np.bool_)) or not isinstance(n_features, (int, np.integer)):
         raise ModelConfigError(
-            f"n_features should be a whole number (the number of input columns, e.g. "
-            f"X_train.shape[1]), got {type(n_features).__name__} {n_features!r}")
+            _("n_features should be a whole number (the number of input columns, e.g. "
+              "X_train.shape[1]), got {type} {n_features!r}").format(
+                  type=type(n_features).__name__, n_features=n_features))
     if n_features < 1:
         raise ModelConfigError(
-            f"n_features should be at least 1 (the number of input columns, e.g. "
-            f"X_train.shape[1]), got {n_features}")
+            _("n_features should be at least 1 (the number of input columns, e.g. "
+              "X_train.shape[1]), got {n_features}").format(n_features=n_features))
     return int(n_features)
 
 
@@ -105,7 +107,7 @@ def _two_layer_relu_net(n_features: Any, seed: int | None, *, name: str):
     """``n_features → 64 relu → 64 relu → 1``, Glorot-uniform weights seeded per layer."""
     n_features = _check_n_features(n_features)
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
-        raise ModelConfigError(f"seed should be None or a whole number >= 0, got {seed!r}")
+        raise ModelConfigError(_("seed should be None or a whole number >= 0, got {seed!r}").format(seed=seed))
     import keras
 
     def kernel(i: int):

@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import FeatureError
+from ..i18n import _
 
 __all__ = ["NeighbourPrice", "NEIGHBOUR_COLUMN"]
 
@@ -54,10 +55,10 @@ class NeighbourPrice:
 
     def __init__(self, k: int = 3, columns: Sequence[str] = ("latitude", "longitude")):
         if isinstance(k, (bool, np.bool_)) or not isinstance(k, (int, np.integer)) or k < 1:
-            raise FeatureError(f"k should be a whole number >= 1 (how many neighbours), got {k!r}")
+            raise FeatureError(_("k should be a whole number >= 1 (how many neighbours), got {k!r}").format(k=k))
         if not isinstance(columns, (list, tuple)) or len(columns) < 1:
-            raise FeatureError(f"columns should be a list of column names such as ('latitude', 'longitude'), "
-                               f"got {columns!r}")
+            raise FeatureError(_("columns should be a list of column names such as ('latitude', 'longitude'), "
+                                 "got {columns!r}").format(columns=columns))
         self.k = int(k)
         self.columns = tuple(columns)
         self._coords: np.ndarray | None = None
@@ -68,32 +69,36 @@ class NeighbourPrice:
         std for the distance). Nothing from any other row is stored."""
         coords = self._coordinates(X_train, "fit(X_train, y_train)")
         if isinstance(y_train, pd.DataFrame):
-            raise FeatureError("fit() needs y_train as one column of prices (a Series or 1-D array), "
-                               f"got a DataFrame with columns {list(y_train.columns)}; pass df[target]")
+            raise FeatureError(_("fit() needs y_train as one column of prices (a Series or 1-D array), "
+                                 "got a DataFrame with columns {columns}; pass df[target]").format(
+                                     columns=list(y_train.columns)))
         try:
             prices = None if isinstance(y_train, str) else np.asarray(y_train, dtype="float64")
         except (TypeError, ValueError):
             prices = None
         if prices is None or prices.ndim != 1:
-            raise FeatureError(f"y_train should be a 1-D list of prices (numbers), got {type(y_train).__name__}"
-                               + ("" if prices is None else f" with shape {prices.shape}"))
+            raise FeatureError(_("y_train should be a 1-D list of prices (numbers), got {type}").format(
+                type=type(y_train).__name__) + ("" if prices is None else _(" with shape {shape}").format(
+                    shape=prices.shape)))
         if len(prices) != len(coords):
-            raise FeatureError(f"X_train has {len(coords)} rows but y_train has {len(prices)}; pass the "
-                               f"prices of the same training rows (from the same split)")
+            raise FeatureError(_("X_train has {rows} rows but y_train has {prices}; pass the "
+                                 "prices of the same training rows (from the same split)").format(
+                                     rows=len(coords), prices=len(prices)))
         if not np.all(np.isfinite(prices)):
-            raise FeatureError("y_train holds NaN or infinite prices; drop or fix those rows before fitting")
+            raise FeatureError(_("y_train holds NaN or infinite prices; drop or fix those rows before fitting"))
         if isinstance(y_train, pd.Series) and not y_train.index.equals(X_train.index):
-            raise FeatureError("X_train and y_train have different row labels; pass the X and y parts of "
-                               "the same split (e.g. X_train, y_train from train_val_test_split)")
+            raise FeatureError(_("X_train and y_train have different row labels; pass the X and y parts of "
+                                 "the same split (e.g. X_train, y_train from train_val_test_split)"))
         if len(coords) < self.k + 1:
-            raise FeatureError(f"k={self.k} needs at least {self.k + 1} training rows (each row's own "
-                               f"price is left out), got {len(coords)}")
+            raise FeatureError(_("k={k} needs at least {needed} training rows (each row's own "
+                                 "price is left out), got {rows}").format(
+                                     k=self.k, needed=self.k + 1, rows=len(coords)))
         self._mean = coords.mean(axis=0)
         std = coords.std(axis=0, ddof=1)
         if np.any(std == 0):
             flat = [c for c, s in zip(self.columns, std) if s == 0]
-            raise FeatureError(f"the training rows all have the same value in {flat}: there is no distance "
-                               f"to measure; use columns that vary")
+            raise FeatureError(_("the training rows all have the same value in {flat}: there is no distance "
+                                 "to measure; use columns that vary").format(flat=flat))
         self._std = std
         self._coords = (coords - self._mean) / self._std
         self._prices = prices
@@ -108,8 +113,8 @@ class NeighbourPrice:
         self._require_fitted("add_to_training")
         coords = self._coordinates(X_train, "add_to_training(X_train)")
         if not X_train.index.equals(self._index):
-            raise FeatureError("add_to_training() takes exactly the rows given to fit(), in the same order; "
-                               "for validation or test rows use add_to(X_val) / add_to(X_test)")
+            raise FeatureError(_("add_to_training() takes exactly the rows given to fit(), in the same order; "
+                                 "for validation or test rows use add_to(X_val) / add_to(X_test)"))
         dist = self._distances(coords)
         np.fill_diagonal(dist, np.inf)        # leave-one-out: a row is not its own neighbour
         return self._append(X_train, dist)
@@ -123,37 +128,41 @@ class NeighbourPrice:
         if len(shared):
             listed = ", ".join(str(v) for v in list(shared[:5]))
             raise FeatureError(
-                f"{len(shared)} of these rows (labels {listed}{', ...' if len(shared) > 5 else ''}) were used "
-                f"to fit: their own price would be part of their input. Use add_to_training(X_train) for the "
-                f"training rows and add_to() only for validation, test or new rows")
+                _("{count} of these rows (labels {listed}{etc}) were used "
+                  "to fit: their own price would be part of their input. Use add_to_training(X_train) for the "
+                  "training rows and add_to() only for validation, test or new rows").format(
+                      count=len(shared), listed=listed, etc=", ..." if len(shared) > 5 else ""))
         return self._append(X, self._distances(coords))
 
     # -----------------------------------------------------------------------------------
     def _require_fitted(self, method: str) -> None:
         if self._coords is None:
-            raise FeatureError(f"call fit(X_train, y_train) before {method}()")
+            raise FeatureError(_("call fit(X_train, y_train) before {method}()").format(method=method))
 
     def _coordinates(self, X, what: str) -> np.ndarray:
         if not isinstance(X, pd.DataFrame):
-            raise FeatureError(f"{what} needs a pandas DataFrame with the columns {list(self.columns)}, "
-                               f"got {type(X).__name__}; pass the feature table before standardizing")
+            raise FeatureError(_("{what} needs a pandas DataFrame with the columns {columns}, "
+                                 "got {type}; pass the feature table before standardizing").format(
+                                     what=what, columns=list(self.columns), type=type(X).__name__))
         missing = [c for c in self.columns if c not in X.columns]
         if missing:
-            raise FeatureError(f"{what}: the table has no column {missing} (it has {list(X.columns)}); "
-                               f"pass the raw feature table or set columns=...")
+            raise FeatureError(_("{what}: the table has no column {missing} (it has {columns}); "
+                                 "pass the raw feature table or set columns=...").format(
+                                     what=what, missing=missing, columns=list(X.columns)))
         if NEIGHBOUR_COLUMN in X.columns:
-            raise FeatureError(f"{what}: the table already has a {NEIGHBOUR_COLUMN!r} column; add the feature "
-                               f"once, to the table without it")
+            raise FeatureError(_("{what}: the table already has a {column!r} column; add the feature "
+                                 "once, to the table without it").format(what=what, column=NEIGHBOUR_COLUMN))
         if len(X) == 0:
-            raise FeatureError(f"{what}: the table has no rows")
+            raise FeatureError(_("{what}: the table has no rows").format(what=what))
         try:
             coords = X[list(self.columns)].to_numpy("float64")
         except (TypeError, ValueError):
-            raise FeatureError(f"{what}: the columns {list(self.columns)} should hold numbers only; "
-                               f"load the data with course_utils.lesson.datasets.load_dataset") from None
+            raise FeatureError(_("{what}: the columns {columns} should hold numbers only; "
+                                 "load the data with course_utils.lesson.datasets.load_dataset").format(
+                                     what=what, columns=list(self.columns))) from None
         if not np.all(np.isfinite(coords)):
-            raise FeatureError(f"{what}: the columns {list(self.columns)} hold NaN or infinite values; "
-                               f"drop or fix those rows first")
+            raise FeatureError(_("{what}: the columns {columns} hold NaN or infinite values; "
+                                 "drop or fix those rows first").format(what=what, columns=list(self.columns)))
         return coords
 
     def _distances(self, coords: np.ndarray) -> np.ndarray:

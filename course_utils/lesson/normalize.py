@@ -45,6 +45,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import NormalizationError
+from ..i18n import _
 
 __all__ = ["MinMaxNormalizer", "StandardNormalizer", "describe_stats"]
 
@@ -67,62 +68,74 @@ def describe_stats(df: pd.DataFrame | np.ndarray) -> pd.DataFrame:
 # Input checks shared by both normalizers
 # ---------------------------------------------------------------------------------------
 
+def _kind_name(kind: str) -> str:
+    """A normalizer's ``_kind`` in the current language."""
+    return {"normalizer": _("normalizer"), "range (max - min)": _("range (max - min)"),
+            "standard deviation": _("standard deviation")}.get(kind, kind)
+
+
 def _as_frame(data: object, what: str) -> pd.DataFrame:
     """A float64 DataFrame of *data*, after checking that every cell is a finite number."""
     if isinstance(data, pd.Series):
         raise NormalizationError(
-            f"{what} needs a 2-D table, but got a Series ({data.name!r}). Pass a DataFrame "
-            f"with one column, e.g. df[[{data.name!r}]], or several columns."
+            _("{what} needs a 2-D table, but got a Series ({name!r}). Pass a DataFrame "
+              "with one column, e.g. df[[{name!r}]], or several columns.").format(what=what, name=data.name)
         )
     if isinstance(data, pd.DataFrame):
         frame = data
     elif isinstance(data, np.ndarray):
         if data.ndim != 2:
             raise NormalizationError(
-                f"{what} needs a 2-D array (rows x columns), but got {data.ndim}-D with shape "
-                f"{data.shape}. For one feature use x.reshape(-1, 1)."
+                _("{what} needs a 2-D array (rows x columns), but got {ndim}-D with shape "
+                  "{shape}. For one feature use x.reshape(-1, 1).").format(
+                      what=what, ndim=data.ndim, shape=data.shape)
             )
         if not (np.issubdtype(data.dtype, np.number) and not np.issubdtype(data.dtype, np.bool_)):
             raise NormalizationError(
-                f"{what} needs numbers, but the array has dtype {data.dtype}. Convert it with "
-                f"x.astype(float) after removing text values."
+                _("{what} needs numbers, but the array has dtype {dtype}. Convert it with "
+                  "x.astype(float) after removing text values.").format(what=what, dtype=data.dtype)
             )
         frame = pd.DataFrame(data)
     else:
         raise NormalizationError(
-            f"{what} needs a pandas DataFrame or a 2-D NumPy array, not {type(data).__name__}."
+            _("{what} needs a pandas DataFrame or a 2-D NumPy array, not {type}.").format(
+                what=what, type=type(data).__name__)
         )
     if frame.shape[0] == 0:
-        raise NormalizationError(f"{what} got a table with no rows. Pass at least one row.")
+        raise NormalizationError(_("{what} got a table with no rows. Pass at least one row.").format(what=what))
     if frame.shape[1] == 0:
-        raise NormalizationError(f"{what} got a table with no columns. Pass at least one column.")
+        raise NormalizationError(_("{what} got a table with no columns. Pass at least one column.").format(what=what))
     if not frame.columns.is_unique:
         dup = sorted({_label(c) for c in frame.columns[frame.columns.duplicated()]}, key=str)
-        raise NormalizationError(f"{what}: column name(s) {dup} appear more than once. "
-                                 f"Give every column a distinct name.")
+        raise NormalizationError(_("{what}: column name(s) {dup} appear more than once. "
+                                   "Give every column a distinct name.").format(what=what, dup=dup))
     bad = [c for c in frame.columns
            if pd.api.types.is_bool_dtype(frame[c]) or not pd.api.types.is_numeric_dtype(frame[c])]
     if bad:
         col = bad[0]
         sample = frame[col].dropna()
-        example = f" (first value {_label(sample.iloc[0])!r})" if len(sample) else ""
+        example = _(" (first value {value!r})").format(value=_label(sample.iloc[0])) if len(sample) else ""
         raise NormalizationError(
-            f"{what} needs numeric columns, but column(s) {[_label(c) for c in bad]} are not "
-            f"numeric: {_label(col)!r} has dtype {frame[col].dtype}{example}. Drop them "
-            f"(df.drop(columns=[...])) or convert them to numbers first "
-            f"(pd.to_numeric / .astype(float))."
+            _("{what} needs numeric columns, but column(s) {columns} are not "
+              "numeric: {column!r} has dtype {dtype}{example}. Drop them "
+              "(df.drop(columns=[...])) or convert them to numbers first "
+              "(pd.to_numeric / .astype(float)).").format(
+                  what=what, columns=[_label(c) for c in bad], column=_label(col), dtype=frame[col].dtype,
+                  example=example)
         )
     values = frame.to_numpy(dtype="float64", na_value=np.nan)
     nonfinite = ~np.isfinite(values)
     if nonfinite.any():
         cells = np.argwhere(nonfinite)
         kinds = "NaN" if np.isnan(values[nonfinite]).all() else "NaN/inf"
-        shown = "; ".join(f"row {_label(frame.index[r])!r}, column {_label(frame.columns[c])!r}"
+        shown = "; ".join(_("row {row!r}, column {column!r}").format(row=_label(frame.index[r]),
+                                                                      column=_label(frame.columns[c]))
                           for r, c in cells[:_MAX_LISTED])
-        more = f" (and {len(cells) - _MAX_LISTED} more)" if len(cells) > _MAX_LISTED else ""
+        more = _(" (and {count} more)").format(count=len(cells) - _MAX_LISTED) if len(cells) > _MAX_LISTED else ""
         raise NormalizationError(
-            f"{what} got {len(cells)} {kinds} cell(s): {shown}{more}. Normalizing them would "
-            f"spread NaN through the model. Fill or drop those rows first (df.dropna())."
+            _("{what} got {count} {kinds} cell(s): {shown}{more}. Normalizing them would "
+              "spread NaN through the model. Fill or drop those rows first (df.dropna()).").format(
+                  what=what, count=len(cells), kinds=kinds, shown=shown, more=more)
         )
     return pd.DataFrame(values, index=frame.index, columns=frame.columns)
 
@@ -135,8 +148,8 @@ class _Normalizer:
     def __init__(self, constant: Literal["error", "zero"] = "error") -> None:
         if constant not in ("error", "zero"):
             raise NormalizationError(
-                f"constant= must be 'error' (raise on a constant column) or 'zero' (map it to "
-                f"0.0), not {constant!r}."
+                _("constant= must be 'error' (raise on a constant column) or 'zero' (map it to "
+                  "0.0), not {constant!r}.").format(constant=constant)
             )
         self.constant = constant
         self.stats: pd.DataFrame | None = None
@@ -162,21 +175,24 @@ class _Normalizer:
         if overflow:
             biggest = float(frame[[c for c in frame.columns if _label(c) in overflow]].abs().max().max())
             raise NormalizationError(
-                f"{name}: the {self._kind} of column(s) {overflow!r} is too large for a float64 "
-                f"(values up to {biggest:.3g}), so every normalized value would be 0 or NaN. "
-                f"Rescale those columns first (e.g. divide them by 1e300, or use their "
-                f"logarithm) or drop them."
+                _("{name}: the {kind} of column(s) {overflow!r} is too large for a float64 "
+                  "(values up to {biggest:.3g}), so every normalized value would be 0 or NaN. "
+                  "Rescale those columns first (e.g. divide them by 1e300, or use their "
+                  "logarithm) or drop them.").format(name=name, kind=_kind_name(self._kind), overflow=overflow,
+                                                     biggest=biggest)
             )
         constant = [_label(c) for c in frame.columns[(frame.max() == frame.min()).to_numpy()]]
         if constant and self.constant == "error":
-            detail = ", ".join(f"{c!r} (every value {float(frame[c].iloc[0]):g})" for c in constant)
-            rows = (f" With only {len(frame)} training row every column is constant: pass more "
-                    f"rows." if len(frame) == 1 else "")
+            detail = ", ".join(_("{column!r} (every value {value:g})").format(column=c, value=float(frame[c].iloc[0]))
+                               for c in constant)
+            rows = (_(" With only {count} training row every column is constant: pass more "
+                      "rows.").format(count=len(frame)) if len(frame) == 1 else "")
             raise NormalizationError(
-                f"{name}: column(s) {detail} are constant in the training rows (min == max, "
-                f"std == 0), so dividing by their {self._kind} would give NaN/inf.{rows} Drop "
-                f"them (df.drop(columns={[c for c in constant]!r})) or pass "
-                f"constant='zero' to map them to 0.0."
+                _("{name}: column(s) {detail} are constant in the training rows (min == max, "
+                  "std == 0), so dividing by their {kind} would give NaN/inf.{rows} Drop "
+                  "them (df.drop(columns={columns!r})) or pass "
+                  "constant='zero' to map them to 0.0.").format(
+                      name=name, detail=detail, kind=_kind_name(self._kind), rows=rows, columns=[c for c in constant])
             )
         scale = scale.copy()
         scale.loc[constant] = 1.0                  # training value -> 0.0, inverse stays exact
@@ -233,8 +249,9 @@ class _Normalizer:
         if self.stats is None:
             name = type(self).__name__
             raise NormalizationError(
-                f"{name}.{method} was called before fit(). Fit it on the training rows first: "
-                f"norm = {name}().fit(X_train), then norm.{method.rstrip('()')}(...)."
+                _("{name}.{method} was called before fit(). Fit it on the training rows first: "
+                  "norm = {name}().fit(X_train), then norm.{call}(...).").format(
+                      name=name, method=method, call=method.rstrip("()"))
             )
 
     def _finite(self, out: pd.DataFrame, method: str) -> pd.DataFrame:
@@ -242,10 +259,12 @@ class _Normalizer:
         if bad.any():
             r, c = np.argwhere(bad)[0]
             raise NormalizationError(
-                f"{type(self).__name__}.{method}(): the result for row {_label(out.index[r])!r}, column "
-                f"{_label(out.columns[c])!r} is too large for a float64 ({int(bad.sum())} cell(s) in all). "
-                f"That row is far outside the training rows' range: check it for a typing error, "
-                f"or rescale the column before fitting."
+                _("{type}.{method}(): the result for row {row!r}, column "
+                  "{column!r} is too large for a float64 ({count} cell(s) in all). "
+                  "That row is far outside the training rows' range: check it for a typing error, "
+                  "or rescale the column before fitting.").format(
+                      type=type(self).__name__, method=method, row=_label(out.index[r]),
+                      column=_label(out.columns[c]), count=int(bad.sum()))
             )
         return out
 
@@ -253,22 +272,25 @@ class _Normalizer:
         self._require_fit(f"{method}()")
         name = type(self).__name__
         if not isinstance(by_position, (bool, np.bool_)):
-            raise NormalizationError(f"{name}.{method}(): by_position= must be True or False, not {by_position!r}.")
+            raise NormalizationError(_("{name}.{method}(): by_position= must be True or False, not {by_position!r}.").format(
+                name=name, method=method, by_position=by_position))
         frame = _as_frame(data, f"{name}.{method}()")
         fitted = self.columns_
         if isinstance(data, np.ndarray) and not self._fitted_on_array and not by_position:
             raise NormalizationError(
-                f"{name}.{method}() got a NumPy array, but it was fitted on a DataFrame with "
-                f"columns {fitted!r}. An array has no column names, so a column in another order "
-                f"would silently get another column's statistics. Pass a DataFrame with these "
-                f"columns (e.g. pd.DataFrame(x, columns={fitted!r})), or, if the array's columns "
-                f"are exactly these in this order, say so: norm.{method}(x, by_position=True)."
+                _("{name}.{method}() got a NumPy array, but it was fitted on a DataFrame with "
+                  "columns {fitted!r}. An array has no column names, so a column in another order "
+                  "would silently get another column's statistics. Pass a DataFrame with these "
+                  "columns (e.g. pd.DataFrame(x, columns={fitted!r})), or, if the array's columns "
+                  "are exactly these in this order, say so: norm.{method}(x, by_position=True).").format(
+                      name=name, method=method, fitted=fitted)
             )
         if isinstance(data, np.ndarray) or self._fitted_on_array:
             if frame.shape[1] != len(fitted):
                 raise NormalizationError(
-                    f"{name}.{method}() got {frame.shape[1]} columns, but it was fitted on "
-                    f"{len(fitted)} columns {fitted!r}. Pass the same columns as in fit()."
+                    _("{name}.{method}() got {count} columns, but it was fitted on "
+                      "{fitted_count} columns {fitted!r}. Pass the same columns as in fit().").format(
+                          name=name, method=method, count=frame.shape[1], fitted_count=len(fitted), fitted=fitted)
                 )
             return pd.DataFrame(frame.to_numpy(), index=frame.index, columns=fitted)
         have = [_label(c) for c in frame.columns]
@@ -277,13 +299,13 @@ class _Normalizer:
         if missing or extra:
             parts = []
             if missing:
-                parts.append(f"missing {missing!r}")
+                parts.append(_("missing {columns!r}").format(columns=missing))
             if extra:
-                parts.append(f"not seen in fit() {extra!r}")
+                parts.append(_("not seen in fit() {columns!r}").format(columns=extra))
             raise NormalizationError(
-                f"{name}.{method}() got columns that differ from the fitted ones: "
-                + "; ".join(parts) + f". It was fitted on {fitted!r}. Pass the same "
-                f"columns (drop the target column, e.g. X = df.drop(columns=[...])) or fit again."
+                _("{name}.{method}() got columns that differ from the fitted ones: {problems}. It was fitted on "
+                  "{fitted!r}. Pass the same columns (drop the target column, e.g. X = df.drop(columns=[...])) or "
+                  "fit again.").format(name=name, method=method, problems="; ".join(parts), fitted=fitted)
             )
         return frame[fitted]
 
@@ -326,8 +348,8 @@ class StandardNormalizer(_Normalizer):
     def __init__(self, ddof: int = 1, constant: Literal["error", "zero"] = "error") -> None:
         if isinstance(ddof, bool) or not isinstance(ddof, (int, np.integer)) or ddof < 0:
             raise NormalizationError(
-                f"ddof= must be a whole number >= 0 (1: like pandas describe() and the slides; "
-                f"0: like scikit-learn), not {ddof!r}."
+                _("ddof= must be a whole number >= 0 (1: like pandas describe() and the slides; "
+                  "0: like scikit-learn), not {ddof!r}.").format(ddof=ddof)
             )
         super().__init__(constant=constant)
         self.ddof = int(ddof)
@@ -338,8 +360,9 @@ class StandardNormalizer(_Normalizer):
     def _center_scale(self, frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
         if len(frame) <= self.ddof and len(frame) > 1:
             raise NormalizationError(
-                f"StandardNormalizer(ddof={self.ddof}) needs more than {self.ddof} training "
-                f"rows, but got {len(frame)}. Pass more rows or a smaller ddof."
+                _("StandardNormalizer(ddof={ddof}) needs more than {ddof} training "
+                  "rows, but got {rows}. Pass more rows or a smaller ddof.").format(
+                      ddof=self.ddof, rows=len(frame))
             )
         mean = frame.mean()
         if len(frame) == 1:                      # every column constant; handled by fit()

@@ -51,6 +51,7 @@ import warnings
 from importlib import metadata
 
 from ..errors import SetupError
+from ..i18n import _
 
 __all__ = [
     "KNOWN_NOISE",
@@ -76,11 +77,11 @@ KNOWN_NOISE: tuple[tuple[str, type[Warning], str], ...] = (
     ("__array__ implementation doesn't accept a copy keyword", DeprecationWarning, "keras.src"),
 )
 
-_FIX = (
-    'Fix: run  pip install "tensorflow>=2.16"  (it brings Keras 3), make sure the '
-    "environment variable TF_USE_LEGACY_KERAS is not set (shell: unset TF_USE_LEGACY_KERAS), "
-    "then restart the kernel."
-)
+def _fix() -> str:
+    """How to fix a wrong TensorFlow/Keras set-up (the last sentence of every SetupError about it)."""
+    return _('Fix: run  pip install "tensorflow>=2.16"  (it brings Keras 3), make sure the '
+             "environment variable TF_USE_LEGACY_KERAS is not set (shell: unset TF_USE_LEGACY_KERAS), "
+             "then restart the kernel.")
 
 
 def _parse_version(text: object, package: str) -> tuple[int, int]:
@@ -88,8 +89,8 @@ def _parse_version(text: object, package: str) -> tuple[int, int]:
     match = re.match(r"\s*v?(\d+)(?:\.(\d+))?", str(text))
     if match is None:
         raise SetupError(
-            f"Cannot read the {package} version {text!r}: expected something like '2.21.0'. "
-            + _FIX
+            _("Cannot read the {package} version {text!r}: expected something like '2.21.0'. {fix}").format(
+                package=package, text=text, fix=_fix())
         )
     return int(match.group(1)), int(match.group(2) or 0)
 
@@ -110,19 +111,19 @@ def check_versions(tf_version: str, keras_version: str, *, legacy_keras: bool = 
     tf_v = _parse_version(tf_version, "TensorFlow")
     if keras_v < MIN_KERAS:
         raise SetupError(
-            f"Keras {keras_version} is Keras 2 (tf-keras); this course is written for Keras 3 "
-            "(keras.Input((2,)), SGD(learning_rate=...)). " + _FIX
+            _("Keras {version} is Keras 2 (tf-keras); this course is written for Keras 3 "
+              "(keras.Input((2,)), SGD(learning_rate=...)). {fix}").format(version=keras_version, fix=_fix())
         )
     if tf_v < MIN_TENSORFLOW:
         raise SetupError(
-            f"TensorFlow {tf_version} is too old: the course needs TensorFlow >= "
-            f"{MIN_TENSORFLOW[0]}.{MIN_TENSORFLOW[1]}, the first release built on Keras 3. "
-            + _FIX
+            _("TensorFlow {version} is too old: the course needs TensorFlow >= "
+              "{minimum}, the first release built on Keras 3. {fix}").format(
+                  version=tf_version, minimum=f"{MIN_TENSORFLOW[0]}.{MIN_TENSORFLOW[1]}", fix=_fix())
         )
     if legacy_keras:
         raise SetupError(
-            "TF_USE_LEGACY_KERAS is set, so tf.keras is the old Keras 2 while `import keras` "
-            "is Keras 3; models from the two cannot be mixed. " + _FIX
+            _("TF_USE_LEGACY_KERAS is set, so tf.keras is the old Keras 2 while `import keras` "
+              "is Keras 3; models from the two cannot be mixed. {fix}").format(fix=_fix())
         )
 
 
@@ -255,16 +256,17 @@ def setup_notebook(seed: int = 42, *, deterministic: bool = True, quiet: bool = 
 
         try:
             i18n.set_language(lang)
-        except ValueError as error:
-            raise SetupError(str(error)) from None
+        except ValueError:
+            raise SetupError(_("Unknown language {lang!r}: choose one of {languages}.").format(
+                lang=lang, languages=", ".join(i18n.LANGUAGES))) from None
     try:
         if isinstance(seed, bool):
             raise TypeError
         seed = int(seed.__index__())  # int or NumPy integer; rejects 4.2, "42", None
     except (TypeError, AttributeError):
-        raise SetupError(f"seed must be a whole number such as 42, not {seed!r}.") from None
+        raise SetupError(_("seed must be a whole number such as 42, not {seed!r}.").format(seed=seed)) from None
     if not 0 <= seed < 2**32:
-        raise SetupError(f"seed must be between 0 and 2**32 - 1, not {seed}.")
+        raise SetupError(_("seed must be between 0 and 2**32 - 1, not {seed}.").format(seed=seed))
 
     if quiet:
         os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
@@ -272,7 +274,8 @@ def setup_notebook(seed: int = 42, *, deterministic: bool = True, quiet: bool = 
     try:
         tf, keras = import_tensorflow_quietly()
     except ImportError as error:
-        raise SetupError(f"TensorFlow or Keras cannot be imported ({error}). " + _FIX) from error
+        raise SetupError(_("TensorFlow or Keras cannot be imported ({error}). {fix}").format(
+            error=error, fix=_fix())) from error
     check_versions(tf.__version__, keras.__version__, legacy_keras=_legacy_keras_requested())
 
     if quiet:
@@ -294,9 +297,10 @@ def setup_notebook(seed: int = 42, *, deterministic: bool = True, quiet: bool = 
         "pandas": _version_of("pandas", "pandas"),
     }
     device = "GPU" if tf.config.list_physical_devices("GPU") else "CPU"
-    ops = "deterministic ops" if deterministic else "non-deterministic (faster) ops"
+    ops = _("deterministic ops") if deterministic else _("non-deterministic (faster) ops")
     print(
-        f"Set-up: seed {seed} · TensorFlow {versions['tensorflow']} · Keras {versions['keras']}"
-        f" · NumPy {versions['numpy']} · pandas {versions['pandas']} · {ops} on {device}"
+        _("Set-up: seed {seed} · TensorFlow {tensorflow} · Keras {keras} · NumPy {numpy} · pandas {pandas} · "
+          "{ops} on {device}").format(seed=seed, tensorflow=versions["tensorflow"], keras=versions["keras"],
+                                      numpy=versions["numpy"], pandas=versions["pandas"], ops=ops, device=device)
     )
     return versions

@@ -25,6 +25,7 @@ from matplotlib.figure import Figure
 
 from .activations import ACTIVATIONS
 from ..errors import PlotInputError
+from ..i18n import _
 
 __all__ = [
     "plot_decision_boundary",
@@ -43,11 +44,13 @@ CLASS_COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"
 
 def _numeric_array(values, what: str, func: str) -> np.ndarray:
     if values is None or isinstance(values, (str, bytes)):
-        raise PlotInputError(f"{func}: {what} must be numbers (a list or an array), got {values!r}.")
+        raise PlotInputError(_("{func}: {what} must be numbers (a list or an array), got {values!r}.").format(
+            func=func, what=what, values=values))
     try:
         arr = np.asarray(_to_numpy(values), dtype=np.float64)
     except (TypeError, ValueError) as exc:
-        raise PlotInputError(f"{func}: could not read {what} as numbers ({exc}).") from None
+        raise PlotInputError(_("{func}: could not read {what} as numbers ({exc}).").format(
+            func=func, what=what, exc=exc)) from None
     return arr
 
 
@@ -70,9 +73,10 @@ def _keras_model_class():
 
 def _new_axes(ax: Axes | None, figsize=(5.0, 4.5)) -> Axes:
     if ax is None:
-        _, ax = plt.subplots(figsize=figsize)
+        _fig, ax = plt.subplots(figsize=figsize)
     elif not isinstance(ax, Axes):
-        raise PlotInputError(f"ax must be a matplotlib Axes (e.g. from plt.subplots()), got {type(ax).__name__}.")
+        raise PlotInputError(_("ax must be a matplotlib Axes (e.g. from plt.subplots()), got {type}.").format(
+            type=type(ax).__name__))
     return ax
 
 
@@ -90,29 +94,31 @@ def _predict_grid(model_or_fn, grid: np.ndarray) -> np.ndarray:
                 out = model_or_fn(grid32[start:start + GRID_CHUNK], training=False)
             except Exception as exc:
                 raise PlotInputError(
-                    "plot_decision_boundary: the Keras model could not be called on points with 2 features "
-                    f"({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}). "
-                    "The model's input must have shape (2,), e.g. keras.Input((2,))."
+                    _("plot_decision_boundary: the Keras model could not be called on points with 2 features "
+                      "({type}: {error}). "
+                      "The model's input must have shape (2,), e.g. keras.Input((2,)).").format(
+                          type=type(exc).__name__, error=str(exc).splitlines()[0] if str(exc) else "")
                 ) from None
             chunks.append(np.asarray(keras.ops.convert_to_numpy(out), dtype=np.float64))
         return np.concatenate(chunks, axis=0)
     if not callable(model_or_fn):
         raise PlotInputError(
-            "plot_decision_boundary: the first argument must be a Keras model or a function that maps an "
-            f"(n, 2) array to scores, got {type(model_or_fn).__name__}."
+            _("plot_decision_boundary: the first argument must be a Keras model or a function that maps an "
+              "(n, 2) array to scores, got {type}.").format(type=type(model_or_fn).__name__)
         )
     try:
         out = model_or_fn(grid)
     except Exception as exc:
         raise PlotInputError(
-            "plot_decision_boundary: calling the function on an (n, 2) array of points failed "
-            f"({type(exc).__name__}: {exc}). It must accept a NumPy array with one row per point."
+            _("plot_decision_boundary: calling the function on an (n, 2) array of points failed "
+              "({type}: {exc}). It must accept a NumPy array with one row per point.").format(
+                  type=type(exc).__name__, exc=exc)
         ) from None
     try:
         return np.asarray(_to_numpy(out), dtype=np.float64)
     except (TypeError, ValueError):
         raise PlotInputError(
-            f"plot_decision_boundary: the function must return numbers, got {type(out).__name__}."
+            _("plot_decision_boundary: the function must return numbers, got {type}.").format(type=type(out).__name__)
         ) from None
 
 
@@ -122,13 +128,13 @@ def _scores_to_surface(scores: np.ndarray, m: int) -> tuple[np.ndarray, int, boo
         scores = scores[:, 0]
     if scores.ndim == 0 or scores.shape[0] != m or scores.ndim > 2:
         raise PlotInputError(
-            f"plot_decision_boundary: for {m} points the model must return shape ({m},), ({m}, 1) "
-            f"or ({m}, n_classes), got {scores.shape}."
+            _("plot_decision_boundary: for {m} points the model must return shape ({m},), ({m}, 1) "
+              "or ({m}, n_classes), got {shape}.").format(m=m, shape=scores.shape)
         )
     if not np.all(np.isfinite(scores)):
         raise PlotInputError(
-            "plot_decision_boundary: the model returned NaN or infinite scores for some points. "
-            "Did training diverge? Check the loss history."
+            _("plot_decision_boundary: the model returned NaN or infinite scores for some points. "
+              "Did training diverge? Check the loss history.")
         )
     if scores.ndim == 1:                                   # one score: threshold 0.5
         if scores.min() >= 0.0 and scores.max() <= 1.0:
@@ -165,22 +171,26 @@ def plot_decision_boundary(
     X = _numeric_array(X, "X", func)
     if X.ndim != 2 or X.shape[1] != 2 or X.shape[0] == 0:
         raise PlotInputError(
-            f"{func}: X must have shape (n, 2), one row per point with features x1 and x2; got shape {X.shape}. "
-            "Only 2-D inputs can be drawn as a plane."
+            _("{func}: X must have shape (n, 2), one row per point with features x1 and x2; got shape {shape}. "
+              "Only 2-D inputs can be drawn as a plane.").format(func=func, shape=X.shape)
         )
     if not np.all(np.isfinite(X)):
-        raise PlotInputError(f"{func}: X contains NaN or infinite values; remove or fill them first.")
+        raise PlotInputError(_("{func}: X contains NaN or infinite values; remove or fill them first.").format(
+            func=func))
     y = _numeric_array(y, "y", func)
     if y.ndim == 2 and y.shape[1] == 1:
         y = y[:, 0]
     if y.ndim != 1:
-        raise PlotInputError(f"{func}: y must hold one class label per row of X, got shape {y.shape}.")
+        raise PlotInputError(_("{func}: y must hold one class label per row of X, got shape {shape}.").format(
+            func=func, shape=y.shape))
     if len(y) != len(X):
-        raise PlotInputError(f"{func}: X has {len(X)} rows but y has {len(y)} labels; they must match.")
+        raise PlotInputError(_("{func}: X has {rows} rows but y has {labels} labels; they must match.").format(
+            func=func, rows=len(X), labels=len(y)))
     if not np.all(np.isfinite(y)):
-        raise PlotInputError(f"{func}: y contains NaN or infinite labels.")
+        raise PlotInputError(_("{func}: y contains NaN or infinite labels.").format(func=func))
     if isinstance(resolution, bool) or not isinstance(resolution, (int, np.integer)) or resolution < 2:
-        raise PlotInputError(f"{func}: resolution must be a whole number >= 2 (grid points per axis), got {resolution!r}.")
+        raise PlotInputError(_("{func}: resolution must be a whole number >= 2 (grid points per axis), got {resolution!r}.").format(
+            func=func, resolution=resolution))
 
     lo, hi = X.min(axis=0), X.max(axis=0)
     span = hi - lo
@@ -236,23 +246,27 @@ def _history_dict(history) -> dict[str, np.ndarray]:
     raw = getattr(history, "history", history)
     if not isinstance(raw, Mapping):
         raise PlotInputError(
-            f"{func}: expected the History returned by model.fit / fit_fast, or a dict of lists, "
-            f"got {type(history).__name__}."
+            _("{func}: expected the History returned by model.fit / fit_fast, or a dict of lists, "
+              "got {type}.").format(func=func, type=type(history).__name__)
         )
     if not raw:
-        raise PlotInputError(f"{func}: the history is empty; train the model (model.fit / fit_fast) before plotting.")
+        raise PlotInputError(_("{func}: the history is empty; train the model (model.fit / fit_fast) before plotting.").format(
+            func=func))
     out: dict[str, np.ndarray] = {}
     for key, values in raw.items():
         if not isinstance(key, str):
-            raise PlotInputError(f"{func}: history keys must be metric names (str), got {key!r}.")
+            raise PlotInputError(_("{func}: history keys must be metric names (str), got {key!r}.").format(
+                func=func, key=key))
         arr = _numeric_array(values, f"history[{key!r}]", func)
         if arr.ndim == 0:
             arr = arr.reshape(1)
         if arr.ndim != 1:
-            raise PlotInputError(f"{func}: history[{key!r}] must be a list with one number per epoch, got shape {arr.shape}.")
+            raise PlotInputError(_("{func}: history[{key!r}] must be a list with one number per epoch, got shape {shape}.").format(
+                func=func, key=key, shape=arr.shape))
         out[key] = arr
     if all(len(v) == 0 for v in out.values()):
-        raise PlotInputError(f"{func}: the history has no epochs ({', '.join(out)} are empty); train for at least one epoch.")
+        raise PlotInputError(_("{func}: the history has no epochs ({keys} are empty); train for at least one epoch.").format(
+            func=func, keys=", ".join(out)))
     return out
 
 
@@ -292,10 +306,12 @@ def plot_history(
             metrics = [metrics]
         names = list(metrics)
         if not names:
-            raise PlotInputError(f"{func}: metrics is empty; pass None for all of {available}.")
+            raise PlotInputError(_("{func}: metrics is empty; pass None for all of {available}.").format(
+                func=func, available=available))
         unknown = [m for m in names if m not in available]
         if unknown:
-            raise PlotInputError(f"{func}: unknown metric(s) {unknown}; the history has {available}.")
+            raise PlotInputError(_("{func}: unknown metric(s) {unknown}; the history has {available}.").format(
+                func=func, unknown=unknown, available=available))
 
     fig, axes = plt.subplots(1, len(names), figsize=(4.5 * len(names), 3.6), squeeze=False)
     for ax, name in zip(axes[0], names):
@@ -314,7 +330,8 @@ def plot_history(
             finite = np.concatenate([s[np.isfinite(s)] for s in (train, val) if s is not None])
             if finite.size and finite.min() <= 0:
                 raise PlotInputError(
-                    f"{func}: logy=True needs positive loss values, but the smallest is {finite.min():.4g}; use logy=False."
+                    _("{func}: logy=True needs positive loss values, but the smallest is {smallest:.4g}; use logy=False.").format(
+                        func=func, smallest=finite.min())
                 )
             ax.set_yscale("log")
         ax.set_xlabel("epoch")
@@ -343,16 +360,18 @@ def plot_predictions(y_true, y_pred, *, ax: Axes | None = None, title: str | Non
     p = p.reshape(-1) if p.ndim == 2 and p.shape[1] == 1 else p
     for name, arr in (("y_true", t), ("y_pred", p)):
         if arr.ndim != 1:
-            raise PlotInputError(f"{func}: {name} must be one value per sample, shape (n,) or (n, 1); got {arr.shape}.")
+            raise PlotInputError(_("{func}: {name} must be one value per sample, shape (n,) or (n, 1); got {shape}.").format(
+                func=func, name=name, shape=arr.shape))
         if len(arr) == 0:
-            raise PlotInputError(f"{func}: {name} is empty.")
+            raise PlotInputError(_("{func}: {name} is empty.").format(func=func, name=name))
         if not np.all(np.isfinite(arr)):
             raise PlotInputError(
-                f"{func}: {name} contains NaN or infinite values"
-                + (" (did training diverge?)." if name == "y_pred" else ".")
+                (_("{func}: {name} contains NaN or infinite values (did training diverge?).") if name == "y_pred"
+                 else _("{func}: {name} contains NaN or infinite values.")).format(func=func, name=name)
             )
     if len(t) != len(p):
-        raise PlotInputError(f"{func}: y_true has {len(t)} values but y_pred has {len(p)}; they must match.")
+        raise PlotInputError(_("{func}: y_true has {true} values but y_pred has {pred}; they must match.").format(
+            func=func, true=len(t), pred=len(p)))
 
     rmse = float(np.sqrt(np.mean((p - t) ** 2)))
     ax = _new_axes(ax)
@@ -388,10 +407,12 @@ def plot_activation_gallery(names: Sequence[str] | str | None = None) -> Figure:
     else:
         names = list(names)
     if not names:
-        raise PlotInputError(f"{func}: names is empty; pass None for all of {list(ACTIVATIONS)}.")
+        raise PlotInputError(_("{func}: names is empty; pass None for all of {known}.").format(
+            func=func, known=list(ACTIVATIONS)))
     unknown = [n for n in names if n not in ACTIVATIONS]
     if unknown:
-        raise PlotInputError(f"{func}: unknown activation(s) {unknown}; choose from {list(ACTIVATIONS)}.")
+        raise PlotInputError(_("{func}: unknown activation(s) {unknown}; choose from {known}.").format(
+            func=func, unknown=unknown, known=list(ACTIVATIONS)))
 
     ncols = min(3, len(names))
     nrows = -(-len(names) // ncols)

@@ -32,6 +32,7 @@ import time
 
 from .notebook_setup import import_tensorflow_quietly, running_in_notebook
 from ..errors import TrainingError
+from ..i18n import _
 
 tf, keras = import_tensorflow_quietly()
 
@@ -47,15 +48,15 @@ def resolve_mode(mode: str = "auto") -> str:
     if mode != "auto":
         if mode not in MODES:
             raise TrainingError(
-                f"progress mode must be 'auto', 'bar', 'text', 'plain' or 'none', not {mode!r}."
+                _("progress mode must be 'auto', 'bar', 'text', 'plain' or 'none', not {mode!r}.").format(mode=mode)
             )
         return mode
     forced = os.environ.get("COURSE_PROGRESS", "").strip().lower()
     if forced:
         if forced not in MODES:
             raise TrainingError(
-                f"The environment variable COURSE_PROGRESS is {forced!r}; it must be "
-                "bar, text, plain or none (or unset it)."
+                _("The environment variable COURSE_PROGRESS is {forced!r}; it must be "
+                  "bar, text, plain or none (or unset it).").format(forced=forced)
             )
         return forced
     if os.environ.get("CI") or os.environ.get("PYTEST_CURRENT_TEST"):
@@ -178,10 +179,10 @@ def progress_callback(epochs: int, *, mode: str = "auto", desc: str = "training"
     Works with ``model.fit(..., verbose=0, callbacks=[cb])`` and ``fit_fast(..., progress=cb)``.
     """
     if isinstance(epochs, bool) or not isinstance(epochs, numbers.Integral) or epochs < 1:
-        raise TrainingError(f"epochs must be a whole number >= 1, not {epochs!r}.")
+        raise TrainingError(_("epochs must be a whole number >= 1, not {epochs!r}.").format(epochs=epochs))
     epochs = int(epochs)
     if not isinstance(mode, str):
-        raise TrainingError(f"progress mode must be a string such as 'auto', not {mode!r}.")
+        raise TrainingError(_("progress mode must be a string such as 'auto', not {mode!r}.").format(mode=mode))
     resolved = resolve_mode(mode)
     if resolved == "none":
         return keras.callbacks.Callback()

@@ -39,6 +39,7 @@ from typing import Any, Callable, Iterable
 import numpy as np
 
 from ..errors import TrainingError
+from ..i18n import _
 from .notebook_setup import import_tensorflow_quietly
 
 tf, keras = import_tensorflow_quietly()
@@ -57,34 +58,35 @@ def side_by_side(make_net: Callable[[], "keras.Model"], copies: int = 5):
     ``keras.Input(...)`` and has one output unit. Compile ``model`` with :func:`summed_loss`.
     """
     if isinstance(copies, bool) or not isinstance(copies, numbers.Integral) or copies < 2:
-        raise TrainingError(f"copies must be a whole number >= 2 (the number of runs), not {copies!r}.")
+        raise TrainingError(_("copies must be a whole number >= 2 (the number of runs), not {copies!r}.").format(
+            copies=copies))
     if not callable(make_net) or isinstance(make_net, keras.Model):
         raise TrainingError(
-            "side_by_side needs a function that builds a NEW network each time it is called, e.g. "
-            f"def make_net(): return keras.Sequential([...]); got a {type(make_net).__name__}."
+            _("side_by_side needs a function that builds a NEW network each time it is called, e.g. "
+              "def make_net(): return keras.Sequential([...]); got a {type}.").format(type=type(make_net).__name__)
         )
     nets = [make_net() for _ in range(int(copies))]
     for i, net in enumerate(nets):
         if not isinstance(net, keras.Model):
-            raise TrainingError(f"make_net() should return a Keras model, call {i + 1} returned a "
-                                f"{type(net).__name__}.")
+            raise TrainingError(_("make_net() should return a Keras model, call {call} returned a "
+                                  "{type}.").format(call=i + 1, type=type(net).__name__))
         if any(net is other for other in nets[:i]):
-            raise TrainingError("make_net() returned the same model twice: build a NEW model inside it on "
-                                "every call, so that each copy has its own weights.")
+            raise TrainingError(_("make_net() returned the same model twice: build a NEW model inside it on "
+                                  "every call, so that each copy has its own weights."))
         try:
             inputs, outputs = net.inputs, net.outputs
         except (AttributeError, ValueError):
             inputs = outputs = None
         if not inputs or len(inputs) != 1 or not outputs or len(outputs) != 1:
-            raise TrainingError("make_net() should return a model with one input and one output that starts "
-                                "with keras.Input(...), e.g. keras.Sequential([keras.Input((1,)), ...]).")
+            raise TrainingError(_("make_net() should return a model with one input and one output that starts "
+                                  "with keras.Input(...), e.g. keras.Sequential([keras.Input((1,)), ...])."))
         if tuple(outputs[0].shape)[1:] != (1,):
-            raise TrainingError(f"make_net() should return a model with one output unit (shape (None, 1)), "
-                                f"got output shape {tuple(outputs[0].shape)}.")
+            raise TrainingError(_("make_net() should return a model with one output unit (shape (None, 1)), "
+                                  "got output shape {shape}.").format(shape=tuple(outputs[0].shape)))
     shape = tuple(nets[0].inputs[0].shape)[1:]
     if any(tuple(net.inputs[0].shape)[1:] != shape for net in nets):
-        raise TrainingError("make_net() returned models with different input shapes; every copy must take "
-                            "the same input.")
+        raise TrainingError(_("make_net() returned models with different input shapes; every copy must take "
+                              "the same input."))
     inputs = keras.Input(shape)
     outputs = keras.layers.Concatenate(name="side_by_side")([net(inputs) for net in nets])
     return keras.Model(inputs, outputs, name=f"{len(nets)}_nets_side_by_side"), nets
@@ -98,15 +100,15 @@ def summed_loss(loss: str | Callable = "mae") -> Callable:
     per-sample loss function such as ``keras.losses.mean_absolute_error``.
     """
     if isinstance(loss, keras.losses.Loss):
-        raise TrainingError("summed_loss takes a loss name such as 'mae' or 'binary_crossentropy' (or a "
-                            f"loss function), not a {type(loss).__name__} object.")
+        raise TrainingError(_("summed_loss takes a loss name such as 'mae' or 'binary_crossentropy' (or a "
+                              "loss function), not a {type} object.").format(type=type(loss).__name__))
     try:
         base = keras.losses.get(loss)
     except (ValueError, TypeError):
         base = None
     if base is None or not callable(base):
-        raise TrainingError(f"summed_loss: unknown loss {loss!r}; use a Keras loss name such as 'mae', "
-                            "'mse' or 'binary_crossentropy'.")
+        raise TrainingError(_("summed_loss: unknown loss {loss!r}; use a Keras loss name such as 'mae', "
+                              "'mse' or 'binary_crossentropy'.").format(loss=loss))
 
     def per_copy_sum(y_true, y_pred):
         y_pred = keras.ops.convert_to_tensor(y_pred)
@@ -157,8 +159,8 @@ def _per_sample(loss) -> Callable:
 
 
 def _unsupported_loss(loss):
-    raise TrainingError(f"fit_seeds cannot use the loss {loss!r}: compile build_model's model with one loss such "
-                        "as 'mse', 'mae' or keras.losses.Huber().")
+    raise TrainingError(_("fit_seeds cannot use the loss {loss!r}: compile build_model's model with one loss such "
+                          "as 'mse', 'mae' or keras.losses.Huber().").format(loss=loss))
 
 
 def _build_copies(build_model: Callable, seeds: list[int]) -> list:
@@ -168,17 +170,17 @@ def _build_copies(build_model: Callable, seeds: list[int]) -> list:
         model = build_model()
         if not isinstance(model, keras.Model) or getattr(model, "optimizer", None) is None \
                 or getattr(model, "loss", None) is None:
-            raise TrainingError("build_model() must return a compiled Keras model (build it, then "
-                                "model.compile(optimizer=..., loss=...), then return it).")
+            raise TrainingError(_("build_model() must return a compiled Keras model (build it, then "
+                                  "model.compile(optimizer=..., loss=...), then return it)."))
         if len(model.inputs) != 1 or tuple(model.outputs[0].shape[1:]) != (1,) or len(model.outputs) != 1:
-            raise TrainingError("fit_seeds trains models with one input and one output unit (a regression "
-                                f"net ending in Dense(1)); build_model() returned outputs "
-                                f"{[tuple(o.shape) for o in model.outputs]}.")
+            raise TrainingError(_("fit_seeds trains models with one input and one output unit (a regression "
+                                  "net ending in Dense(1)); build_model() returned outputs "
+                                  "{outputs}.").format(outputs=[tuple(o.shape) for o in model.outputs]))
         models.append(model)
     first = models[0].optimizer.get_config()
     if first.get("clipnorm") is not None or first.get("global_clipnorm") is not None:
-        raise TrainingError("fit_seeds cannot train with gradient clipping by norm (it would couple the copies); "
-                            "compile without clipnorm/global_clipnorm.")
+        raise TrainingError(_("fit_seeds cannot train with gradient clipping by norm (it would couple the copies); "
+                              "compile without clipnorm/global_clipnorm."))
     return models
 
 
@@ -211,11 +213,13 @@ def fit_seeds(
 
     seeds = [int(s) for s in seeds]
     if len(seeds) < 2 or len(set(seeds)) != len(seeds):
-        raise TrainingError(f"seeds should be at least two different whole numbers, e.g. range(5), not {seeds!r}.")
+        raise TrainingError(_("seeds should be at least two different whole numbers, e.g. range(5), not {seeds!r}.").format(
+            seeds=seeds))
     x = _as_array(x, "x")
     y = _as_array(y, "y").reshape(len(y), -1)
     if len(x) != len(y) or y.shape[1] != 1:
-        raise TrainingError(f"x has {len(x)} rows and y has shape {y.shape}: pass one target per row.")
+        raise TrainingError(_("x has {n_x} rows and y has shape {shape}: pass one target per row.").format(
+            n_x=len(x), shape=y.shape))
     models = _build_copies(build_model, seeds)
     k, n, width = len(models), len(x), int(np.prod(x.shape[1:]))
     x = x.reshape(n, width)

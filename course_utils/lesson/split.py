@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import SplitError
+from ..i18n import _
 
 __all__ = ["Split", "train_val_test_split", "split_sizes"]
 
@@ -50,13 +51,14 @@ class Split(NamedTuple):
 
 def _check_fraction(name: str, value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(float(value)):
-        raise SplitError(f"{name} must be a fraction between 0 and 1 (e.g. 0.15), not {value!r}.")
+        raise SplitError(_("{name} must be a fraction between 0 and 1 (e.g. 0.15), not {value!r}.").format(
+            name=name, value=value))
     value = float(value)
     if not 0.0 < value < 1.0:
-        hint = " (a fraction of the rows, not a count)" if value >= 1 else ""
+        hint = _(" (a fraction of the rows, not a count)") if value >= 1 else ""
         raise SplitError(
-            f"{name}={value:g} is outside (0, 1): it must be a fraction of the whole data "
-            f"set{hint}, e.g. {name}=0.15."
+            _("{name}={value:g} is outside (0, 1): it must be a fraction of the whole data "
+              "set{hint}, e.g. {name}=0.15.").format(name=name, value=value, hint=hint)
         )
     return value
 
@@ -73,30 +75,33 @@ def split_sizes(n: int, *, val_size: float = 0.15, test_size: float = 0.15) -> t
     test = _check_fraction("test_size", test_size)
     if val + test >= 1.0:
         raise SplitError(
-            f"val_size + test_size = {val:g} + {test:g} = {val + test:g} leaves no training "
-            f"rows: the two fractions must add up to less than 1 (e.g. 0.15 + 0.15 = 0.3)."
+            _("val_size + test_size = {val:g} + {test:g} = {value:g} leaves no training "
+              "rows: the two fractions must add up to less than 1 (e.g. 0.15 + 0.15 = 0.3).").format(
+                  val=val, test=test, value=val + test)
         )
     n_test = math.ceil(round(test * n, 9))
     n_val = math.ceil(round(val * n, 9))
     n_train = n - n_val - n_test
     if n_train < 1:
         raise SplitError(
-            f"{n} rows are too few for val_size={val:g} and test_size={test:g}: validation "
-            f"would get {n_val} row(s) and test {n_test}, leaving {n_train} for training. "
-            f"Every part needs at least one row: use more rows or smaller fractions."
+            _("{n} rows are too few for val_size={val:g} and test_size={test:g}: validation "
+              "would get {n_val} row(s) and test {n_test}, leaving {n_train} for training. "
+              "Every part needs at least one row: use more rows or smaller fractions.").format(
+                  n=n, val=val, test=test, n_val=n_val, n_test=n_test, n_train=n_train)
         )
     return n_train, n_val, n_test
 
 
 def _length(data: object, name: str) -> int:
     if isinstance(data, (str, bytes)) or data is None:
-        raise SplitError(f"{name} must be a table of rows (DataFrame, Series, NumPy array or "
-                         f"list), not {type(data).__name__}.")
+        raise SplitError(_("{name} must be a table of rows (DataFrame, Series, NumPy array or "
+                           "list), not {type}.").format(name=name, type=type(data).__name__))
     if isinstance(data, (pd.DataFrame, pd.Series)):
         return len(data)
     arr = np.asarray(data) if not isinstance(data, np.ndarray) else data
     if arr.ndim == 0:
-        raise SplitError(f"{name} is a single value ({data!r}); it must hold one row per sample.")
+        raise SplitError(_("{name} is a single value ({data!r}); it must hold one row per sample.").format(
+            name=name, data=data))
     return arr.shape[0]
 
 
@@ -110,21 +115,22 @@ def _check_same_rows(X: object, y: object) -> None:
     if X.index.is_unique and y.index.is_unique and set(x_labels) == set(y_labels):
         at = next(i for i, (a, b) in enumerate(zip(x_labels, y_labels)) if a != b)
         raise SplitError(
-            f"X and y hold the same row labels in a different order (position {at}: X has row "
-            f"{_plain(x_labels[at])!r}, y has row {_plain(y_labels[at])!r}), so splitting them by "
-            f"position would pair rows with the wrong targets. Put y in X's order first: "
-            f"y = y.loc[X.index]."
+            _("X and y hold the same row labels in a different order (position {at}: X has row "
+              "{x_row!r}, y has row {y_row!r}), so splitting them by "
+              "position would pair rows with the wrong targets. Put y in X's order first: "
+              "y = y.loc[X.index].").format(
+                  at=at, x_row=_plain(x_labels[at]), y_row=_plain(y_labels[at]))
         )
     only_y = [_plain(v) for v in y.index.difference(X.index)[:3]]
     only_x = [_plain(v) for v in X.index.difference(y.index)[:3]]
     detail = "; ".join(part for part in (
-        f"y has rows {only_y} that X lacks" if only_y else "",
-        f"X has rows {only_x} that y lacks" if only_x else "",
-    ) if part) or "the labels repeat differently"
+        _("y has rows {rows} that X lacks").format(rows=only_y) if only_y else "",
+        _("X has rows {rows} that y lacks").format(rows=only_x) if only_x else "",
+    ) if part) or _("the labels repeat differently")
     raise SplitError(
-        f"X and y have different row labels ({detail}), so they do not describe the same rows. "
-        f"Take both from the same table (X = df.drop(columns=[target]), y = df[target]); if y "
-        f"is already in X's row order, give it X's labels: y = y.set_axis(X.index)."
+        _("X and y have different row labels ({detail}), so they do not describe the same rows. "
+          "Take both from the same table (X = df.drop(columns=[target]), y = df[target]); if y "
+          "is already in X's row order, give it X's labels: y = y.set_axis(X.index).").format(detail=detail)
     )
 
 
@@ -159,14 +165,14 @@ def train_val_test_split(X, y=None, *, val_size: float = 0.15, test_size: float 
         n_y = _length(y, "y")
         if n_y != n:
             raise SplitError(
-                f"X has {n} rows but y has {n_y}: they must have one label per row. Check "
-                f"that y was taken from the same table as X (e.g. y = df.pop('target'))."
+                _("X has {n} rows but y has {n_y}: they must have one label per row. Check "
+                  "that y was taken from the same table as X (e.g. y = df.pop('target')).").format(n=n, n_y=n_y)
             )
         _check_same_rows(X, y)
     if not isinstance(shuffle, (bool, np.bool_)):
-        raise SplitError(f"shuffle must be True or False, not {shuffle!r}.")
+        raise SplitError(_("shuffle must be True or False, not {shuffle!r}.").format(shuffle=shuffle))
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0):
-        raise SplitError(f"seed must be a whole number >= 0 or None, not {seed!r}.")
+        raise SplitError(_("seed must be a whole number >= 0 or None, not {seed!r}.").format(seed=seed))
     n_train, n_val, n_test = split_sizes(n, val_size=val_size, test_size=test_size)
     order = (np.random.default_rng(0 if seed is None else int(seed)).permutation(n)
              if shuffle else np.arange(n))

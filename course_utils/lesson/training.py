@@ -28,6 +28,7 @@ import numbers
 import numpy as np
 
 from ..errors import TrainingError
+from ..i18n import _
 from .notebook_setup import import_tensorflow_quietly
 
 tf, keras = import_tensorflow_quietly()
@@ -48,21 +49,24 @@ def shuffle_order(n: int, seed: int, epoch: int) -> np.ndarray:
 
 def _whole_number(value, name: str, *, minimum: int) -> int:
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise TrainingError(f"{name} must be a whole number such as 10, not {value!r}.")
+        raise TrainingError(_("{name} must be a whole number such as 10, not {value!r}.").format(
+            name=name, value=value))
     value = int(value)
     if value < minimum:
-        raise TrainingError(f"{name} must be at least {minimum}, not {value}.")
+        raise TrainingError(_("{name} must be at least {minimum}, not {value}.").format(
+            name=name, minimum=minimum, value=value))
     return value
 
 
 def _as_array(value, name: str) -> np.ndarray:
     """NumPy array the way ``fit`` sees it: floats become ``keras.config.floatx()``."""
     if value is None:
-        raise TrainingError(f"{name} is None: pass a NumPy array or a pandas DataFrame/Series.")
+        raise TrainingError(_("{name} is None: pass a NumPy array or a pandas DataFrame/Series.").format(name=name))
     if isinstance(value, (tf.data.Dataset, dict)) or hasattr(value, "__next__"):
         raise TrainingError(
-            f"fit_fast takes one array for {name} (NumPy, pandas or a tensor), not a "
-            f"{type(value).__name__}; for datasets, generators or multi-input models use model.fit."
+            _("fit_fast takes one array for {name} (NumPy, pandas or a tensor), not a "
+              "{type}; for datasets, generators or multi-input models use model.fit.").format(
+                  name=name, type=type(value).__name__)
         )
     if hasattr(value, "select_dtypes"):  # pandas DataFrame: name the text columns
         from pandas.api.types import is_numeric_dtype
@@ -70,8 +74,9 @@ def _as_array(value, name: str) -> np.ndarray:
         text_cols = [str(c) for c, dtype in value.dtypes.items() if not is_numeric_dtype(dtype)]
         if text_cols:
             raise TrainingError(
-                f"{name} has non-numeric columns {text_cols}: keep only numeric features "
-                "(e.g. df.drop(columns=[...])) or encode them as numbers first."
+                _("{name} has non-numeric columns {text_cols}: keep only numeric features "
+                  "(e.g. df.drop(columns=[...])) or encode them as numbers first.").format(
+                      name=name, text_cols=text_cols)
             )
     try:
         if hasattr(value, "to_numpy"):
@@ -84,24 +89,25 @@ def _as_array(value, name: str) -> np.ndarray:
             array = array.astype("float64")
     except (TypeError, ValueError) as error:
         raise TrainingError(
-            f"{name} must contain numbers only, in a rectangular array (got {type(value).__name__}: "
-            f"{error})."
+            _("{name} must contain numbers only, in a rectangular array (got {type}: "
+              "{error}).").format(name=name, type=type(value).__name__, error=error)
         ) from None
     if array.dtype.kind not in "biuf":
-        raise TrainingError(f"{name} must contain numbers, not values of type {array.dtype}.")
+        raise TrainingError(_("{name} must contain numbers, not values of type {dtype}.").format(
+            name=name, dtype=array.dtype))
     if array.ndim == 0:
-        raise TrainingError(f"{name} is a single number; it needs one row per example.")
+        raise TrainingError(_("{name} is a single number; it needs one row per example.").format(name=name))
     if array.shape[0] == 0:
-        raise TrainingError(f"{name} has no rows.")
+        raise TrainingError(_("{name} has no rows.").format(name=name))
     if array.dtype.kind == "f":
         bad = ~np.isfinite(array)
         if bad.any():
             rows = np.unique(np.nonzero(bad)[0])
             shown = ", ".join(str(r) for r in rows[:5]) + (", ..." if len(rows) > 5 else "")
             raise TrainingError(
-                f"{name} contains {int(bad.sum())} NaN or infinite value(s), in row(s) {shown}. "
-                "Training on them makes the loss NaN: drop or fill those rows first "
-                "(e.g. df.dropna() or df.fillna(...))."
+                _("{name} contains {count} NaN or infinite value(s), in row(s) {shown}. "
+                  "Training on them makes the loss NaN: drop or fill those rows first "
+                  "(e.g. df.dropna() or df.fillna(...)).").format(name=name, count=int(bad.sum()), shown=shown)
             )
         if array.dtype != np.dtype(keras.config.floatx()):
             array = array.astype(keras.config.floatx())
@@ -113,19 +119,20 @@ def _check_pair(x, y, prefix: str) -> tuple[np.ndarray, np.ndarray]:
     y = _as_array(y, f"{prefix}y")
     if len(x) != len(y):
         raise TrainingError(
-            f"{prefix}x has {len(x)} rows but {prefix}y has {len(y)}: they need one target per example."
+            _("{prefix}x has {n_x} rows but {prefix}y has {n_y}: they need one target per example.").format(
+                prefix=prefix, n_x=len(x), n_y=len(y))
         )
     return x, y
 
 
 def _check_model(model) -> None:
     if not isinstance(model, keras.Model):
-        raise TrainingError(f"model must be a Keras model, not {type(model).__name__}.")
+        raise TrainingError(_("model must be a Keras model, not {type}.").format(type=type(model).__name__))
     if not getattr(model, "compiled", False) or model.optimizer is None:
         raise TrainingError(
-            "The model is not compiled: call model.compile(optimizer=..., loss=...) before "
-            "fit_fast, e.g. model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.5), "
-            "loss='binary_crossentropy')."
+            _("The model is not compiled: call model.compile(optimizer=..., loss=...) before "
+              "fit_fast, e.g. model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.5), "
+              "loss='binary_crossentropy').")
         )
 
 
@@ -140,10 +147,11 @@ def _check_input_shape(model, x: np.ndarray) -> None:
     got = x.shape[1:]
     fits = len(expected) == len(got) and all(e is None or e == g for e, g in zip(expected, got))
     if not fits:
-        hint = " (reshape with x.reshape(-1, 1))" if got == () and expected == (1,) else ""
+        hint = _(" (reshape with x.reshape(-1, 1))") if got == () and expected == (1,) else ""
         raise TrainingError(
-            f"Each row of x has shape {got} but the model expects {expected} "
-            f"(model input shape {(None, *expected)}){hint}."
+            _("Each row of x has shape {got} but the model expects {expected} "
+              "(model input shape {input_shape}){hint}.").format(
+                  got=got, expected=expected, input_shape=(None, *expected), hint=hint)
         )
 
 
@@ -278,7 +286,7 @@ def fit_fast(
     epochs = _whole_number(epochs, "epochs", minimum=1)
     seed = _whole_number(seed, "seed", minimum=0)
     if not isinstance(shuffle, (bool, np.bool_)):
-        raise TrainingError(f"shuffle must be True or False, not {shuffle!r}.")
+        raise TrainingError(_("shuffle must be True or False, not {shuffle!r}.").format(shuffle=shuffle))
     x, y = _check_pair(x, y, "")
     n = len(x)
     if batch_size is None:
@@ -288,13 +296,14 @@ def fit_fast(
     if validation_data is not None:
         if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
             raise TrainingError(
-                "validation_data must be a pair (x_val, y_val), e.g. validation_data=(X_val, y_val)."
+                _("validation_data must be a pair (x_val, y_val), e.g. validation_data=(X_val, y_val).")
             )
         validation = _check_pair(*validation_data, "validation ")
         if validation[0].shape[1:] != x.shape[1:]:
             raise TrainingError(
-                f"validation x rows have shape {validation[0].shape[1:]} but training x rows have "
-                f"shape {x.shape[1:]}: use the same feature columns for both."
+                _("validation x rows have shape {shape} but training x rows have "
+                  "shape {shape2}: use the same feature columns for both.").format(
+                      shape=validation[0].shape[1:], shape2=x.shape[1:])
             )
     _check_input_shape(model, x)
     callback = _resolve_progress(progress, epochs)
@@ -303,8 +312,8 @@ def fit_fast(
     build = getattr(model, "_symbolic_build", None)  # what fit uses to create all variables
     if build is None:  # pragma: no cover - a future Keras without it
         raise TrainingError(
-            f"fit_fast does not support Keras {keras.__version__} (no Model._symbolic_build); "
-            "use model.fit, or Keras 3.x as pinned in pyproject.toml."
+            _("fit_fast does not support Keras {version} (no Model._symbolic_build); "
+              "use model.fit, or Keras 3.x as pinned in pyproject.toml.").format(version=keras.__version__)
         )
     try:
         # Variables (optimizer slots, metric states) must exist before the compiled loop.
@@ -319,9 +328,9 @@ def fit_fast(
         run_chunk.get_concrete_function()  # trace now: shape errors surface here, untrained
     except ValueError as error:
         raise TrainingError(
-            f"The model cannot train on this x and y (x rows {x.shape[1:]}, y rows {y.shape[1:]}): "
-            f"{error}\nCheck that x has the features the model's input expects and y matches "
-            "its output (one column per output unit)."
+            _("The model cannot train on this x and y (x rows {shape}, y rows {shape2}): "
+              "{error}\nCheck that x has the features the model's input expects and y matches "
+              "its output (one column per output unit).").format(shape=x.shape[1:], shape2=y.shape[1:], error=error)
         ) from error
 
     steps = math.ceil(n / batch_size)

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..i18n import _
+
 __all__ = ["XOR_X", "XOR_Y", "XOR_SEED", "XOR_STEPS", "XOR_REPEATS", "XOR_EPOCHS", "XOR_LEARNING_RATE",
            "build_xor_mlp"]
 
@@ -49,10 +51,10 @@ def build_xor_mlp(api: str = "sequential"):
     ``keras.utils.set_random_seed(seed)`` first for a reproducible net.
     """
     if api not in ("sequential", "functional"):
-        raise ValueError(f"api must be 'sequential' or 'functional', not {api!r}.")
+        raise ValueError(_("api must be 'sequential' or 'functional', not {api!r}.").format(api=api))
     from .notebook_setup import import_tensorflow_quietly
 
-    _, keras = import_tensorflow_quietly()
+    _tf, keras = import_tensorflow_quietly()
     layers = keras.layers
     if api == "sequential":
         model = keras.Sequential(

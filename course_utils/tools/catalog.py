@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import CourseError, UnknownLessonError
+from ..i18n import _
 
 KINDS = ("notebooks", "solutions", "exercises")
 _LESSON_FILE = re.compile(r"^([0-9]{2}_[0-9]{2})_[a-z0-9_]+\.ipynb$")
@@ -60,7 +61,11 @@ class Course:
         return self.how in ("option", "cwd")
 
     def describe(self) -> str:
-        return f"the course in {self.root} ({self.HOW[self.how]})"
+        """"the course in PATH (how it was found)", in the current language."""
+        how = {"option": _("given with --course"), "env": _("from the COURSE_ROOT environment variable"),
+               "cwd": _("found from the current folder"), "installed": _("the checkout the package was installed from"),
+               "package": _("the copy shipped with the installed package")}.get(self.how, self.HOW.get(self.how, ""))
+        return _("the course in {root} ({how})").format(root=self.root, how=how)
 
 
 @dataclass(frozen=True)
@@ -92,11 +97,12 @@ def use_course(path: str | Path | None) -> Path | None:
         return None
     folder = Path(path).expanduser().resolve()
     if not folder.is_dir():
-        raise CourseError(f"--course {path}: there is no folder {folder}. Give the folder you cloned the course into.")
+        raise CourseError(_("--course {path}: there is no folder {folder}. Give the folder you cloned the course "
+                            "into.").format(path=path, folder=folder))
     if not _looks_like_root(folder):
-        raise CourseError(
-            f"--course {path}: {folder} is not a course folder (it needs solutions/ and course_utils/). "
-            "Give the top folder of the course checkout."
+        raise CourseError(_(
+            "--course {path}: {folder} is not a course folder (it needs solutions/ and course_utils/). "
+            "Give the top folder of the course checkout.").format(path=path, folder=folder)
         )
     _explicit = folder
     return folder
@@ -114,9 +120,9 @@ def find_course(start: str | Path | None = None, *, packaged: bool = True) -> Co
     if env:
         folder = Path(env).expanduser().resolve()
         if not _looks_like_root(folder):
-            raise CourseError(
-                f"COURSE_ROOT is set to {env!r}, but {folder} is not a course folder (it needs solutions/ "
-                "and course_utils/). Point it at the course checkout, or unset it."
+            raise CourseError(_(
+                "COURSE_ROOT is set to {env!r}, but {folder} is not a course folder (it needs solutions/ "
+                "and course_utils/). Point it at the course checkout, or unset it.").format(env=env, folder=folder)
             )
         return Course(folder, "env")
     start = Path(start or Path.cwd()).resolve()
@@ -128,10 +134,12 @@ def find_course(start: str | Path | None = None, *, packaged: bool = True) -> Co
     if packaged and (PACKAGED_COURSE / "exercises").is_dir():
         return Course(PACKAGED_COURSE, "package")
     raise CourseError(
-        "Cannot find the course folder (one with solutions/ and course_utils/) in the current folder "
-        "or above it. Run the command inside your copy of the course, give it with --course PATH, "
-        + ("or install the course package (pip install nn-basics-course)." if packaged
-           else "or clone the course: this command needs a checkout, not the installed package.")
+        _("Cannot find the course folder (one with solutions/ and course_utils/) in the current folder "
+          "or above it. Run the command inside your copy of the course, give it with --course PATH, "
+          "or install the course package (pip install nn-basics-course).") if packaged else
+        _("Cannot find the course folder (one with solutions/ and course_utils/) in the current folder "
+          "or above it. Run the command inside your copy of the course, give it with --course PATH, "
+          "or clone the course: this command needs a checkout, not the installed package.")
     )
 
 
@@ -154,17 +162,18 @@ def lessons(root: str | Path | None = None) -> list[Lesson]:
 def find_lesson(number: str, root: str | Path | None = None) -> Lesson:
     """Look a lesson up by number (``02_00``, ``2_0``, ``0200``, ``00``, ``0`` or its file stem)."""
     all_lessons = lessons(root)
-    available = ", ".join(f"{l.number} ({l.title})" for l in all_lessons) or "none found"
+    available = ", ".join(f"{l.number} ({l.title})" for l in all_lessons) or _("none found")
     wanted = _normalise(number)
     for lesson in all_lessons:
         if wanted in (lesson.number, lesson.stem):
             return lesson
     if wanted is None:
-        raise UnknownLessonError(
-            f"{str(number)!r} is not a lesson number: write it like 02_00 (or 0 … 9 for day 2). "
-            f"Available lessons: {available}."
+        raise UnknownLessonError(_(
+            "{number!r} is not a lesson number: write it like 02_00 (or 0 … 9 for day 2). "
+            "Available lessons: {available}.").format(number=str(number), available=available)
         )
-    raise UnknownLessonError(f"There is no lesson {number!r}. Available lessons: {available}.")
+    raise UnknownLessonError(_("There is no lesson {number!r}. Available lessons: {available}.").format(
+        number=number, available=available))
 
 
 _SPELLINGS = (

@@ -2,7 +2,9 @@
 
     course list                       lessons and their notebooks
     course start 02_00 [--new]        copy an exercise into work/ (never overwrites)
+    course start 02_00 --lang ko      the Korean exercise (exercises/ko/) into work/ko/
     course grade FILE [--json]        run a filled notebook in a fresh kernel and grade it
+    course grade FILE --lang ko       the grader's report in Korean
     course grade DIR|ZIP… --out grades/   grade a class: gradebook.csv + feedback pages
     course export-autograder 02_00 -o autograder.zip   the grader for Gradescope
     course run [--workers 2] [02_01…] execute the course, build the site in build/site/
@@ -21,6 +23,9 @@ for when another package owns the name ``course``; ``python -m course_utils.tool
 Every problem ends as one line on stderr (``error: ...``) and exit status 2, never a
 traceback: a course error, a system error (permission denied, disk full, a file where a
 folder should be) or a bad option (``--timeout 0``, ``--workers -1``, rejected by argparse).
+Messages are in English, or Korean with ``--lang ko`` or ``COURSE_LANG=ko``; ``course start``
+then copies the Korean exercise, and ``course grade`` reports in Korean (without either, it
+grades a Korean notebook in Korean).
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ import math
 import sys
 
 from ..errors import CourseError
+from ..i18n import LANGUAGES, _, current_language, set_language
 
 #: Modules of the `tools` extra: a missing one means `pip install "nn-basics-course[tools]"`.
 _TOOL_MODULES = {"nbformat", "nbclient", "nbconvert", "ipykernel", "jupyter_client", "jupyter_core"}
@@ -42,11 +48,11 @@ def _course_in_use():
 
     course = find_course()
     if not course.obvious:
-        note = f"course: using {course.describe()}"
+        note = _("course: using {course}").format(course=course.describe())
         if course.packaged:
             from .workspace import work_dir
 
-            note += f"; your copies go to {work_dir(course)}"
+            note += _("; your copies go to {folder}").format(folder=work_dir(course))
         print(note, file=sys.stderr)
     return course
 
@@ -55,19 +61,21 @@ def _cmd_list(args) -> int:
     from .catalog import lessons
 
     course = _course_in_use()
+    lang = current_language()
+    folder = "notebooks" if lang == "en" else f"notebooks/{lang}"
     for lesson in lessons(course.root):
-        print(f"{lesson.number}  {lesson.title:<34} notebooks/{lesson.stem}.ipynb")
+        print(f"{lesson.number}  {lesson.title:<34} {folder}/{lesson.stem}.ipynb")
     return 0
 
 
 def _cmd_start(args) -> int:
     from .workspace import start_exercise
 
-    result = start_exercise(args.number, new=args.new, root=_course_in_use())
+    result = start_exercise(args.number, new=args.new, root=_course_in_use(), lang=current_language())
     print(result.message)
     if result.created:
-        print("Open it in Jupyter (jupyter lab), fill in the blanks and run each check cell.")
-        print(f"When you are done: course grade {result.path}")
+        print(_("Open it in Jupyter (jupyter lab), fill in the blanks and run each check cell."))
+        print(_("When you are done: {command}").format(command=f"course grade {result.path}"))
     return 0
 
 
@@ -83,20 +91,23 @@ def _cmd_grade(args) -> int:
     single = len(paths) == 1 and not Path(paths[0]).is_dir() and not paths[0].lower().endswith(".zip")
     if single and args.out is None:
         report = grade_notebook(paths[0], exercise=args.exercise, cell_timeout=args.timeout,
-                                total_timeout=args.total_timeout)
+                                total_timeout=args.total_timeout, lang=getattr(args, "lang", None))
         print(report.to_json() if args.json else report.to_text())
         return report.exit_code
     out = Path(args.out or "grades")
     reports = grade_submissions(paths, out, exercise=args.exercise, workers=args.workers, cell_timeout=args.timeout,
-                                total_timeout=args.total_timeout, progress=not args.quiet)
+                                total_timeout=args.total_timeout, progress=not args.quiet,
+                                lang=getattr(args, "lang", None))
     if args.json:
         import json
 
         print(json.dumps([r.to_dict() for r in reports], ensure_ascii=False, indent=2))
     else:
         graded = sum(r.problem is None for r in reports)
-        print(f"{len(reports)} submissions: {graded} graded, {len(reports) - graded} not gradable or tampering. "
-              f"Gradebook: {out / 'gradebook.csv'} · feedback pages: {out / 'feedback'}/ · {out / 'index.html'}")
+        print(_("{count} submissions: {graded} graded, {failed} not gradable or tampering. "
+                "Gradebook: {gradebook} · feedback pages: {feedback}/ · {index}").format(
+                    count=len(reports), graded=graded, failed=len(reports) - graded, gradebook=out / "gradebook.csv",
+                    feedback=out / "feedback", index=out / "index.html"))
     return max((r.exit_code for r in reports), default=0)
 
 
@@ -104,14 +115,14 @@ def _cmd_export_autograder(args) -> int:
     from .autograder import export_gradescope
 
     path = export_gradescope(args.exercise, args.output, cell_timeout=args.timeout, total_timeout=args.total_timeout)
-    print(f"wrote {path} (Gradescope autograder for exercise {args.exercise}; upload it as the assignment's "
-          "autograder, Ubuntu base image)")
+    print(_("wrote {path} (Gradescope autograder for exercise {number}; upload it as the assignment's "
+            "autograder, Ubuntu base image)").format(path=path, number=args.exercise))
     return 0
 
 
-def _add_grading_commands(sub) -> None:
+def _add_grading_commands(sub, language) -> None:
     p = sub.add_parser("grade", help="grade exercise notebooks: one file, folders or zips of a whole class "
-                                     "(files are never modified)")
+                                     "(files are never modified)", parents=[language])
     p.add_argument("submissions", nargs="+", metavar="FILE|FOLDER|ZIP")
     p.add_argument("--exercise", help="the exercise number, if the file names do not say it")
     p.add_argument("--timeout", type=positive_float, default=60, help="seconds allowed per cell (default 60)")
@@ -179,9 +190,11 @@ def positive_float(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a number of seconds, e.g. 60, not {text!r}") from None
+        raise argparse.ArgumentTypeError(_("must be a number of seconds, e.g. 60, not {text!r}").format(
+            text=text)) from None
     if not (math.isfinite(value) and value > 0):
-        raise argparse.ArgumentTypeError(f"must be a number of seconds above 0, e.g. 60, not {text!r}")
+        raise argparse.ArgumentTypeError(_("must be a number of seconds above 0, e.g. 60, not {text!r}").format(
+            text=text))
     return value
 
 
@@ -190,24 +203,29 @@ def positive_int(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number from 1 up, e.g. 2, not {text!r}") from None
+        raise argparse.ArgumentTypeError(_("must be a whole number from 1 up, e.g. 2, not {text!r}").format(
+            text=text)) from None
     if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a whole number from 1 up, e.g. 2, not {text!r}")
+        raise argparse.ArgumentTypeError(_("must be a whole number from 1 up, e.g. 2, not {text!r}").format(
+            text=text))
     return value
 
 
-_OS_HINTS = {
-    errno.EACCES: "check the permissions of the file and its folder",
-    errno.EPERM: "check the permissions of the file and its folder",
-    errno.EROFS: "the disk is read-only; work in a folder you can write to",
-    errno.ENOSPC: "the disk is full; free some space and run the command again",
-    getattr(errno, "EDQUOT", -1): "your disk quota is used up; free some space and run the command again",
-    errno.EFBIG: "the file grew past the size limit of this system or account",
-    errno.ENOTDIR: "a file is where a folder should be; rename or remove that file",
-    errno.EEXIST: "a file is where a folder should be; rename or remove that file",
-    errno.EISDIR: "a folder is where a file should be; give the path of a file",
-    errno.ENOENT: "check the path (is it relative to the folder you are in?)",
-}
+def _os_hint(code: int) -> str | None:
+    """What to do about the system error ``code`` (an ``errno`` value), in the current language."""
+    hints = {
+        errno.EACCES: _("check the permissions of the file and its folder"),
+        errno.EPERM: _("check the permissions of the file and its folder"),
+        errno.EROFS: _("the disk is read-only; work in a folder you can write to"),
+        errno.ENOSPC: _("the disk is full; free some space and run the command again"),
+        getattr(errno, "EDQUOT", -1): _("your disk quota is used up; free some space and run the command again"),
+        errno.EFBIG: _("the file grew past the size limit of this system or account"),
+        errno.ENOTDIR: _("a file is where a folder should be; rename or remove that file"),
+        errno.EEXIST: _("a file is where a folder should be; rename or remove that file"),
+        errno.EISDIR: _("a folder is where a file should be; give the path of a file"),
+        errno.ENOENT: _("check the path (is it relative to the folder you are in?)"),
+    }
+    return hints.get(code)
 
 
 def describe_os_error(exc: OSError) -> str:
@@ -216,7 +234,7 @@ def describe_os_error(exc: OSError) -> str:
     where = f": {exc.filename}" if exc.filename else ""
     if exc.filename2:
         where += f" -> {exc.filename2}"
-    hint = _OS_HINTS.get(exc.errno or 0)
+    hint = _os_hint(exc.errno or 0)
     return f"{what}{where}" + (f" ({hint})" if hint else "")
 
 
@@ -231,17 +249,22 @@ def build_parser() -> argparse.ArgumentParser:
     where = argparse.ArgumentParser(add_help=False)
     where.add_argument("--course", metavar="PATH", default=argparse.SUPPRESS,
                        help="work on the course in PATH (default: the one around the current folder)")
-    parser = argparse.ArgumentParser(prog="course", description=__doc__.split("\n\n")[0], parents=[where])
+    language = argparse.ArgumentParser(add_help=False)
+    language.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS,
+                          help="language of the messages, of `start`'s exercise copy and of `grade`'s report "
+                               "(default: COURSE_LANG, else English)")
+    parser = argparse.ArgumentParser(prog="course", description=__doc__.split("\n\n")[0], parents=[where, language])
     sub = parser.add_subparsers(dest="command", required=True)
 
-    sub.add_parser("list", help="list the lessons", parents=[where]).set_defaults(func=_cmd_list)
+    sub.add_parser("list", help="list the lessons", parents=[where, language]).set_defaults(func=_cmd_list)
 
-    p = sub.add_parser("start", help="copy an exercise into your work folder (never overwrites)", parents=[where])
+    p = sub.add_parser("start", help="copy an exercise into your work folder (never overwrites)",
+                       parents=[where, language])
     p.add_argument("number", help="lesson number, e.g. 02_00")
     p.add_argument("--new", action="store_true", help="make a fresh numbered copy even if one exists")
     p.set_defaults(func=_cmd_start)
 
-    _add_grading_commands(sub)
+    _add_grading_commands(sub, language)
 
     p = sub.add_parser("run", help="execute every practice and solution notebook, build the site in build/site/",
                        parents=[where])
@@ -282,6 +305,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    lang = getattr(args, "lang", None)
+    previous = set_language(lang) if lang else None
     try:
         if getattr(args, "course", None):
             from .catalog import use_course
@@ -293,17 +318,20 @@ def main(argv: list[str] | None = None) -> int:
     except ModuleNotFoundError as exc:
         if (exc.name or "").split(".")[0] not in _TOOL_MODULES:
             raise
-        message = (f"`course {args.command}` needs Jupyter's tools ({exc.name} is not installed). "
-                   'Install them with: pip install "nn-basics-course[tools]"')
+        message = _("`course {command}` needs Jupyter's tools ({module} is not installed). "
+                    'Install them with: pip install "nn-basics-course[tools]"').format(command=args.command,
+                                                                                       module=exc.name)
     except OSError as exc:
         message = describe_os_error(exc)
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        print(_("interrupted"), file=sys.stderr)
         return 130
     finally:
         from .catalog import use_course
 
         use_course(None)
+        if lang:
+            set_language(previous)
     print(f"error: {message}", file=sys.stderr)
     return 2
 

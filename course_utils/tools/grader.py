@@ -24,6 +24,8 @@ How a submission is graded (and why a grade means something):
 
 Each task is ``passed``, ``wrong`` (message and hint), ``not_attempted`` or ``error`` (the
 cell, 1-based, and the error's last line; a time-out marks only the tasks it blocks).
+Reports speak ``lang`` (``course grade --lang ko``) when it is given; else each notebook's own
+language (a Korean notebook's metadata says ``course.lang = "ko"``), else ``COURSE_LANG``.
 Exit status: 0 when every task of every submission passed; 1 otherwise; 2 when a
 submission cannot be graded at all (missing file, invalid JSON, another exercise, tampering).
 """
@@ -48,7 +50,7 @@ from typing import Callable, Iterable
 
 from ..checks.core import _CHECK_CALL, task_answer_cells
 from ..errors import CourseError, GradingError, NotebookError
-from ..i18n import _
+from ..i18n import LANGUAGES, _, current_language, speaking
 from .notebook_io import read_notebook
 
 __all__ = ["GradeReport", "GradingSession", "Submission", "TaskReport", "find_submissions",
@@ -86,6 +88,7 @@ class GradeReport:
     submission: str = ""
     tampering: list[str] = field(default_factory=list)
     sha256: str = ""
+    lang: str = "en"   # the language of the messages (and of to_text)
 
     @property
     def passed(self) -> int:
@@ -120,14 +123,20 @@ class GradeReport:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
 
     def to_text(self) -> str:
+        with speaking(self.lang if self.lang in LANGUAGES else None):
+            return self._text()
+
+    def _text(self) -> str:
         name = self.submission or self.notebook
-        lines = [_("Grading {name}").format(name=name) + (f" (exercise {self.exercise})" if self.exercise else "")]
+        lines = [_("Grading {name}").format(name=name)
+                 + (_(" (exercise {number})").format(number=self.exercise) if self.exercise else "")]
         if self.problem:
             lines.append("  " + _("Cannot grade: {problem}").format(problem=self.problem))
             return "\n".join(lines)
         labels = {"passed": _("passed"), "wrong": _("wrong"), "not_attempted": _("not attempted"), "error": _("error")}
         for t in self.tasks:
-            line = f"  Task {t.task}  {t.title:<34} {labels.get(t.status, t.status)}"
+            task = _("Task {n}").format(n=t.task)
+            line = f"  {task}  {t.title:<34} {labels.get(t.status, t.status)}"
             if t.status != "passed" and t.message:
                 line += f" — {t.message}"
             if t.status == "wrong" and t.hint:
@@ -226,7 +235,7 @@ class GradingSession:
     """
 
     def __init__(self, *, workers: int = 1, cell_timeout: float = 60, total_timeout: float | None = 900,
-                 prestart: bool = True) -> None:
+                 prestart: bool = True, lang: str | None = None) -> None:
         for name, limit in (("cell timeout", cell_timeout), ("total timeout", total_timeout)):
             if limit is not None and not limit > 0:
                 raise GradingError(f"The {name} must be a positive number of seconds, got {limit!r}.")
@@ -236,6 +245,9 @@ class GradingSession:
         self.cell_timeout = float(cell_timeout)
         self.total_timeout = float(total_timeout) if total_timeout is not None else None
         self.prestart = prestart
+        if lang is not None and lang not in LANGUAGES:
+            raise GradingError(f"--lang must be one of {', '.join(LANGUAGES)}, got {lang!r}.")
+        self.lang = lang   # None: each notebook's own language, else COURSE_LANG
         self._lock = threading.Lock()
 
     def __enter__(self) -> "GradingSession":
@@ -267,7 +279,7 @@ class GradingSession:
     @property
     def settings(self) -> str:
         """What a cached grade depends on besides the file: the course and the limits."""
-        return f"{self.snapshot.digest}:{self.cell_timeout:g}:{self.total_timeout}"
+        return f"{self.snapshot.digest}:{self.cell_timeout:g}:{self.total_timeout}:{self.lang or ''}"
 
     # ------------------------------------------------------------------ many submissions
 
@@ -322,7 +334,8 @@ class GradingSession:
                 upcoming = sandbox.Kernel(self.snapshot, self.base) if self.prestart and not pending.empty() else None
                 job.start = time.monotonic()
                 try:
-                    report = self._grade_one(report, prepared, kernel, judge, upcoming)
+                    with speaking(report.lang):
+                        report = self._grade_one(report, prepared, kernel, judge, upcoming)
                 except Exception as exc:  # noqa: BLE001 - one submission must never stop the batch
                     report.problem = _("the grader failed on this submission ({error}); please report it").format(
                         error=f"{type(exc).__name__}: {exc}")
@@ -346,7 +359,7 @@ class GradingSession:
 
     def _prepare(self, submission: Submission):
         report = GradeReport(notebook=str(submission.path), exercise=submission.exercise,
-                             submission=submission.name)
+                             submission=submission.name, lang=self.lang or current_language())
         try:
             report.sha256 = hashlib.sha256(submission.path.read_bytes()).hexdigest()
         except OSError:
@@ -356,6 +369,11 @@ class GradingSession:
         except NotebookError as exc:
             report.problem = str(exc)
             return report, None
+        report.lang = self.lang or notebook_language(nb) or report.lang
+        with speaking(report.lang):
+            return self._check_exercise(report, nb, submission)
+
+    def _check_exercise(self, report: GradeReport, nb, submission: Submission):
         meta_lesson, name_lesson = _lesson_from(nb, submission.path)
         expected = submission.exercise or name_lesson or meta_lesson
         report.exercise = expected
@@ -444,7 +462,7 @@ class GradingSession:
             shown = ", ".join(report.tampering[:5]) + (" …" if len(report.tampering) > 5 else "")
             report.problem = _("tampering: the notebook changed files of the course while it was graded ({files}). "
                                "It was not graded.").format(files=shown)
-            report.tasks = [TaskReport(t.number, t.title, "error", _("not graded: the notebook changed the course's "
+            report.tasks = [TaskReport(t.number, _(t.title), "error", _("not graded: the notebook changed the course's "
                                        "files"), t.first_hint, None, t.number in solutions) for t in tasks]
             return report
 
@@ -458,13 +476,13 @@ class GradingSession:
         judge_problem = None
         if folders:
             try:
-                judged = judge.judge(exercise, folders)
+                judged = judge.judge(exercise, folders, lang=report.lang)
             except RuntimeError as exc:
                 judge_problem = _("could not be judged: {error}").format(error=exc)
         answers = task_answer_cells(nb.cells)
         for task in tasks:
             n = task.number
-            row = TaskReport(n, task.title, "error", hint=task.first_hint, solution_shown=n in solutions)
+            row = TaskReport(n, _(task.title), "error", hint=task.first_hint, solution_shown=n in solutions)
             result = judged.get(n)
             real = next((errors[i] for i in answers.get(n, []) if i in errors
                          and errors[i].ename not in _NOT_STUDENT_ERRORS), None)
@@ -509,6 +527,13 @@ class GradingSession:
         return changed
 
 
+def notebook_language(nb) -> str | None:
+    """The language a notebook's metadata names (``course.lang``; Korean notebooks say "ko"), if any."""
+    course = nb.metadata.get("course") if hasattr(nb, "metadata") else None
+    lang = course.get("lang") if isinstance(course, dict) else None
+    return lang if lang in LANGUAGES else None
+
+
 def _has_values(folder: Path) -> bool:
     """True when ``folder`` holds exported values (not an early 'not attempted' or 'None')."""
     try:
@@ -542,16 +567,17 @@ def _not_reached(index: int, why: str, run, cell_timeout: float, total: float | 
 
 
 def grade_notebook(path: str | Path, *, exercise: str | None = None, cell_timeout: float = 60,
-                   total_timeout: float | None = 900) -> GradeReport:
+                   total_timeout: float | None = 900, lang: str | None = None) -> GradeReport:
     """Grade the notebook at ``path``; never writes to it. See the module docstring."""
     path = Path(path)
-    with GradingSession(workers=1, cell_timeout=cell_timeout, total_timeout=total_timeout, prestart=False) as session:
+    with GradingSession(workers=1, cell_timeout=cell_timeout, total_timeout=total_timeout, prestart=False,
+                        lang=lang) as session:
         return session.grade([Submission(path.name, path, exercise)])[0]
 
 
 def grade_submissions(inputs: Iterable[str | Path], out: str | Path, *, exercise: str | None = None,
                       workers: int | None = None, cell_timeout: float = 60, total_timeout: float | None = 900,
-                      progress: bool = True, stream=None) -> list[GradeReport]:
+                      progress: bool = True, stream=None, lang: str | None = None) -> list[GradeReport]:
     """Grade every notebook in ``inputs`` (files, folders, zips) and write the gradebook and the
     feedback pages into ``out``; unchanged submissions graded before are not run again."""
     from . import gradebook
@@ -562,7 +588,8 @@ def grade_submissions(inputs: Iterable[str | Path], out: str | Path, *, exercise
     scratch = Path(tempfile.mkdtemp(prefix="course-submissions-"))
     try:
         submissions = find_submissions(inputs, scratch)
-        with GradingSession(workers=workers, cell_timeout=cell_timeout, total_timeout=total_timeout) as session:
+        with GradingSession(workers=workers, cell_timeout=cell_timeout, total_timeout=total_timeout,
+                            lang=lang) as session:
             cache = gradebook.Cache(out / ".grade-cache.json", session.settings)
             todo, reports = [], {}
             for i, s in enumerate(submissions):

@@ -3,9 +3,10 @@
 It runs from the pristine copy of the course taken when grading started, imports every
 exercise's checks and TensorFlow once, then reads one request per line on stdin::
 
-    {"exercise": "02_00", "tasks": {"1": "/…/export/check/task1", "3": "/…/export/end/task3"}}
+    {"exercise": "02_00", "tasks": {"1": "/…/export/check/task1", "3": "/…/export/end/task3"}, "lang": "ko"}
 
-and answers one line per request on its own pipe::
+(``lang``, optional: the language of the messages, English by default) and answers one line
+per request on its own pipe::
 
     {"results": {"1": {"status": "passed", "message": "correct!", "title": "…", "hint": "…"}, …}}
 
@@ -39,6 +40,7 @@ def serve(requests: IO[str], answers: IO[str]) -> None:
     """Answer judging requests until ``requests`` ends (see the module docstring)."""
     import pandas  # noqa: F401 - imported once, before any request
 
+    from ..i18n import speaking
     from ..lesson.notebook_setup import import_tensorflow_quietly
 
     _, keras = import_tensorflow_quietly()
@@ -48,11 +50,12 @@ def serve(requests: IO[str], answers: IO[str]) -> None:
             request = json.loads(line)
             exercise = exercises[request["exercise"]]
             results = {}
-            for number, folder in request["tasks"].items():
-                keras.utils.set_random_seed(0)
-                result = exercise.judge_exported(folder, int(number))
-                results[str(number)] = {"status": result.status, "message": result.message,
-                                        "title": result.title, "hint": result.hint}
+            with speaking(request.get("lang") or "en"):
+                for number, folder in request["tasks"].items():
+                    keras.utils.set_random_seed(0)
+                    result = exercise.judge_exported(folder, int(number))
+                    results[str(number)] = {"status": result.status, "message": result.message,
+                                            "title": result.title, "hint": result.hint}
             answers.write(json.dumps({"results": results}, ensure_ascii=False) + "\n")
         except Exception as exc:  # noqa: BLE001 - one bad request must not stop the judge
             answers.write(json.dumps({"error": f"{type(exc).__name__}: {exc}"}) + "\n")

@@ -495,10 +495,11 @@ class Judge:
             self._lines.put(line)
         self._lines.put(None)
 
-    def judge(self, exercise: str, folders: dict[int, str], timeout: float = 300) -> dict[int, dict[str, Any]]:
-        """Results of tasks ``folders`` (task → exported folder) of ``exercise``; raises
-        RuntimeError when the judge fails or takes too long (it is restarted)."""
-        request = {"exercise": exercise, "tasks": {str(k): v for k, v in folders.items()}}
+    def judge(self, exercise: str, folders: dict[int, str], timeout: float = 300,
+              lang: str = "en") -> dict[int, dict[str, Any]]:
+        """Results of tasks ``folders`` (task → exported folder) of ``exercise``, their messages in
+        ``lang``; raises RuntimeError when the judge fails or takes too long (it is restarted)."""
+        request = {"exercise": exercise, "tasks": {str(k): v for k, v in folders.items()}, "lang": lang}
         try:
             self.process.stdin.write(json.dumps(request) + "\n")  # type: ignore[union-attr]
             self.process.stdin.flush()  # type: ignore[union-attr]

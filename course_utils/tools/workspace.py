@@ -4,7 +4,9 @@
 ``work/`` folder is git-ignored and nothing tracked lives in it, so ``git pull``, an
 nbgitpuller sync and regenerated exercises never touch a student's copy. An existing copy
 is **never overwritten**: asking again says where it is, and ``--new`` makes a fresh
-numbered copy (``02_00_…-2.ipynb``, ``-3``, …).
+numbered copy (``02_00_…-2.ipynb``, ``-3``, …). ``course start 02_00 --lang ko`` (or
+``COURSE_LANG=ko``) copies the Korean edition, ``exercises/ko/02_00_….ipynb``, to
+``work/ko/02_00_….ipynb``.
 
 Where ``work/`` is: ``COURSE_WORK_DIR`` when set; else inside the course checkout; else (the
 course shipped with the installed package, e.g. on Colab) in the current folder.
@@ -26,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import CourseError, WorkspaceError
+from ..i18n import LANGUAGES, _, current_language
 from .catalog import Course, find_course, find_lesson
 
 
@@ -48,37 +51,54 @@ def work_dir(course: Course | Path | None = None) -> Path:
     return Path(course) / "work"
 
 
-def start_exercise(number: str, *, new: bool = False, root: Path | Course | None = None) -> StartResult:
-    """Copy exercise ``number`` into the work folder without ever overwriting a copy."""
+def start_exercise(number: str, *, new: bool = False, root: Path | Course | None = None,
+                   lang: str | None = None) -> StartResult:
+    """Copy exercise ``number`` into the work folder without ever overwriting a copy; ``lang="ko"``
+    (default: the current language, ``COURSE_LANG``) copies the Korean edition into ``work/ko/``."""
+    lang = lang or current_language()
+    if lang not in LANGUAGES:
+        raise CourseError(_("Unknown language {lang!r}: choose one of {languages}.").format(
+            lang=lang, languages=", ".join(LANGUAGES)))
     course = root if isinstance(root, Course) else (Course(Path(root), "option") if root else find_course())
     lesson = find_lesson(number, course.root)
     source = lesson.path("exercises")
+    if lang != "en":
+        source = source.parent / lang / source.name
+        if not source.is_file():
+            raise CourseError(_(
+                "The {lang} edition of exercise {number} is missing ({path}). Restore it with `git checkout -- "
+                "{relative}` or rebuild the translated notebooks with `course translate build`.").format(
+                    lang=lang, number=lesson.number, path=source, relative=source.relative_to(course.root).as_posix()))
     if not source.is_file():
-        raise CourseError(
-            f"The exercise file {source} is missing. Restore it with `git checkout -- "
-            f"{source.relative_to(course.root).as_posix()}` or regenerate the exercises with `course generate`."
+        raise CourseError(_(
+            "The exercise file {path} is missing. Restore it with `git checkout -- "
+            "{relative}` or regenerate the exercises with `course generate`.").format(
+                path=source, relative=source.relative_to(course.root).as_posix())
         )
-    target_dir = work_dir(course)
+    target_dir = work_dir(course) if lang == "en" else work_dir(course) / lang
     _make_folder(target_dir)
     first = target_dir / source.name
+    again = f"course start {lesson.number} --new" + (f" --lang {lang}" if lang != "en" else "")
     if not new:
         if first.exists():
             if not _readable_notebook(first):
                 return StartResult(
                     first, False,
-                    f"Your copy {first} is there but is not a readable notebook (empty or cut short). It was "
-                    f"left as it is. To start over in a fresh copy, run: course start {lesson.number} --new",
+                    _("Your copy {path} is there but is not a readable notebook (empty or cut short). It was "
+                      "left as it is. To start over in a fresh copy, run: {command}").format(
+                          path=first, command=again),
                 )
             return StartResult(
                 first, False,
-                f"Your copy already exists: {first}\nIt was left as it is. "
-                f"To start over in a fresh copy, run: course start {lesson.number} --new",
+                _("Your copy already exists: {path}\nIt was left as it is. "
+                  "To start over in a fresh copy, run: {command}").format(path=first, command=again),
             )
         try:
             _copy_exclusive(source, first)
         except FileExistsError:  # another process made it meanwhile: never overwrite it
-            return StartResult(first, False, f"Your copy already exists: {first}\nIt was left as it is.")
-        return StartResult(first, True, f"Started exercise {lesson.number}: {first}")
+            return StartResult(first, False, _("Your copy already exists: {path}\nIt was left as it is.").format(
+                path=first))
+        return StartResult(first, True, _("Started exercise {number}: {path}").format(number=lesson.number, path=first))
     for n in range(2, 1000):
         candidate = target_dir / f"{source.stem}-{n}.ipynb"
         if not candidate.exists():
@@ -86,8 +106,10 @@ def start_exercise(number: str, *, new: bool = False, root: Path | Course | None
                 _copy_exclusive(source, candidate)
             except FileExistsError:  # lost a race with another process: try the next number
                 continue
-            return StartResult(candidate, True, f"Started a fresh copy of exercise {lesson.number}: {candidate}")
-    raise CourseError(f"Too many copies of {source.name} in {target_dir}; tidy the folder first.")
+            return StartResult(candidate, True, _("Started a fresh copy of exercise {number}: {path}").format(
+                number=lesson.number, path=candidate))
+    raise CourseError(_("Too many copies of {name} in {folder}; tidy the folder first.").format(
+        name=source.name, folder=target_dir))
 
 
 def _readable_notebook(path: Path) -> bool:
@@ -100,36 +122,39 @@ def _readable_notebook(path: Path) -> bool:
 def _make_folder(folder: Path) -> None:
     for place in (folder, *folder.parents):
         if place.exists() and not place.is_dir():
-            raise WorkspaceError(
-                f"{place} is a file, but your copies go into the folder {folder}. Rename or move that file, "
-                "or set COURSE_WORK_DIR to another folder."
+            raise WorkspaceError(_(
+                "{place} is a file, but your copies go into the folder {folder}. Rename or move that file, "
+                "or set COURSE_WORK_DIR to another folder.").format(place=place, folder=folder)
             )
         if place.exists():
             break
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise WorkspaceError(explain_os_error(exc, folder, "create the folder")) from None
+        raise WorkspaceError(explain_os_error(exc, folder, _("create the folder"))) from None
 
 
-def explain_os_error(exc: OSError, path: Path, action: str = "write") -> str:
-    """One line saying what went wrong with ``path`` and how to fix it."""
+def explain_os_error(exc: OSError, path: Path, action: str | None = None) -> str:
+    """One line saying what went wrong with ``path`` and how to fix it (``action``: "write" by default)."""
     code = exc.errno
+    action = action or _("write")
     if code in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
-        return (f"Could not {action} {path}: the disk is full (or your quota is used up). Free some space "
-                "and run the command again; nothing was left half-written.")
-    if code == errno.EFBIG:
-        return (f"Could not {action} {path}: the file is larger than this system allows. "
-                "Nothing was left half-written.")
-    if code in (errno.EACCES, errno.EPERM):
-        return (f"Could not {action} {path}: permission denied. Run the command from a folder of your own, "
-                "or set COURSE_WORK_DIR to a folder you can write to.")
-    if code == errno.EROFS:
-        return (f"Could not {action} {path}: that disk is read-only. Run the command from a folder of your "
-                "own, or set COURSE_WORK_DIR to a folder you can write to.")
-    if code == errno.ENOTDIR:
-        return f"Could not {action} {path}: part of that path is a file, not a folder. Rename that file."
-    return f"Could not {action} {path}: {exc.strerror or exc}."
+        message = _("Could not {action} {path}: the disk is full (or your quota is used up). Free some space "
+                    "and run the command again; nothing was left half-written.")
+    elif code == errno.EFBIG:
+        message = _("Could not {action} {path}: the file is larger than this system allows. "
+                    "Nothing was left half-written.")
+    elif code in (errno.EACCES, errno.EPERM):
+        message = _("Could not {action} {path}: permission denied. Run the command from a folder of your own, "
+                    "or set COURSE_WORK_DIR to a folder you can write to.")
+    elif code == errno.EROFS:
+        message = _("Could not {action} {path}: that disk is read-only. Run the command from a folder of your "
+                    "own, or set COURSE_WORK_DIR to a folder you can write to.")
+    elif code == errno.ENOTDIR:
+        message = _("Could not {action} {path}: part of that path is a file, not a folder. Rename that file.")
+    else:
+        return _("Could not {action} {path}: {error}.").format(action=action, path=path, error=exc.strerror or exc)
+    return message.format(action=action, path=path)
 
 
 def _copy_exclusive(source: Path, target: Path) -> Path:
