@@ -1,0 +1,357 @@
+"""Fresh Jupyter kernels that start without paying the import cost again (tooling: runner, tests, grader).
+
+Every notebook the course runs gets a new kernel process. A plain one spends about 5 s of CPU
+importing TensorFlow, Keras, pandas, scikit-learn and the rest before the first cell does any
+work. Here one process, the *zygote*, imports those libraries once; each kernel is a child
+forked from it, which then becomes an ordinary ipykernel on the connection file jupyter_client
+gave it. The kernel spec's argv (:func:`kernel_argv`) starts a small stand-in that asks the
+zygote for a child and stays alive for jupyter_client: an interrupt reaches the child as
+SIGINT, "kill" kills it, and the stand-in exits with the child's exit status, so nbclient's
+timeouts, interrupts and dead-kernel detection work as with a plain kernel. The mechanism
+itself is in ``_zygote.py`` (standard library only, never ``course_utils``).
+
+Use::
+
+    from course_utils.tools import kernels
+    env = {**os.environ, "COURSE_STRICT": "1"}              # the kernel's whole environment
+    spec = kernels.kernel_spec(env)                         # a jupyter_client KernelSpec
+    km = AsyncKernelManager(kernel_name="python3",
+                            kernel_spec_manager=kernels.KernelSpecs(env))
+    # or, to build a spec yourself:  kernels.kernel_argv(env)  → [..., "-f", "{connection_file}"]
+
+:func:`course_utils.tools.executor.execute_notebook` does this for every notebook;
+:func:`prestart` starts the zygote early (it imports in the background), :func:`status` says
+what was used and why, :func:`finished_children` gives each exited kernel's CPU seconds and
+peak memory (benchmarks), :func:`shutdown` stops the zygotes (also done at exit).
+
+**A child is a fresh kernel for a notebook.** It has its own process, fresh globals, the
+working folder and the environment it was started with (``cwd``/``env`` as for a plain
+kernel; plus the variables TensorFlow sets when imported, such as ``TF2_BEHAVIOR``, which a
+plain kernel also has once it imports TensorFlow), its own standard streams, fresh seeds for
+NumPy's and Python's global generators, and the argv, ``sys.path`` and warning filters of
+``python -m ipykernel_launcher``. The preloaded modules read some variables at import
+(``MPLBACKEND``, ``TF_*``, ``PYTHON*``, ``HOME``...), so a zygote serves only kernels whose
+environment equals its own, apart from ``COURSE_*``, ``PYTEST_*`` and ``JPY_*`` variables;
+another environment gets its own zygote (at most :data:`MAX_ZYGOTES` at a time). Three things
+cannot be copied from a fresh start, and are documented instead:
+
+- **PYTHONHASHSEED** is fixed when an interpreter starts. The zygote uses the kernel
+  environment's value, or ``0`` when it has none (the course always sets 0; a plain kernel
+  without it would hash strings with a random seed). ``PYTHONHASHSEED=random`` gets a plain
+  kernel.
+- TensorFlow reads **TF_CPP_MIN_LOG_LEVEL** once, when imported: without it in the kernel's
+  environment the zygote imports TensorFlow at level 3, as the course's set-up cell does.
+- **MPLBACKEND** unset: the zygote imports matplotlib with the inline backend, which is what
+  ipykernel selects for a plain kernel before any cell runs.
+
+A request the zygote cannot serve faithfully gets a plain kernel instead: a working folder
+holding a ``matplotlibrc`` or a module named like a preloaded one (``numpy.py``), an
+environment it was not started with, or a zygote that is gone. So does every kernel when
+``COURSE_FAST_KERNELS=0`` is set (in the environment or in ``env``), on systems other than
+Linux (no ``fork``; macOS forbids fork after its system frameworks start), or when the
+zygote cannot import its modules or would not be safe to fork (a thread running after the
+imports, TensorFlow's context already created, a matplotlib backend chosen). Nothing is
+printed: :func:`status` and the ``course_utils.tools.kernels`` logger (DEBUG) say why.
+
+Fork safety: the zygote runs no TensorFlow op (no context, no thread pool) and imports neither
+``course_utils`` nor modules whose import depends on the kernel (see
+``_zygote.NOT_PRELOADED``). After the imports NumPy's and SciPy's OpenBLAS have one worker
+thread each; OpenBLAS stops them before a fork (its ``pthread_atfork`` handler), and the
+zygote refuses to serve unless it is single-threaded after a first fork. Each child starts
+its own threads, as a new process does.
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import logging
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Mapping
+
+from . import _zygote
+
+__all__ = ["PRELOAD", "KernelSpecs", "fast_kernels_possible", "finished_children", "kernel_argv", "kernel_spec",
+           "prestart", "shutdown", "status"]
+
+log = logging.getLogger(__name__)
+
+#: What the zygote imports: what the course's notebooks import, and ipykernel's machinery.
+PRELOAD = (
+    "numpy", "scipy", "scipy.linalg", "pandas", "matplotlib", "matplotlib.pyplot",
+    "sklearn", "sklearn.datasets", "sklearn.linear_model", "sklearn.metrics", "sklearn.model_selection",
+    "sklearn.preprocessing", "sklearn.ensemble",
+    "tensorflow", "keras", "seaborn", "tqdm", "tqdm.std",
+    "IPython", "zmq", "tornado", "jupyter_client", "ipykernel", "ipykernel.ipkernel", "ipykernel.zmqshell",
+)
+#: The switch: ``COURSE_FAST_KERNELS=0`` (or ``false``, ``no``, ``off``) gives plain kernels.
+SWITCH = "COURSE_FAST_KERNELS"
+#: Zygotes kept at once (one per distinct environment and module list); the least recently
+#: used one retires when another is needed (it exits once its running kernels are done).
+MAX_ZYGOTES = 3
+#: How long to wait for a zygote's imports before giving up on it (a loaded machine is slow).
+READY_TIMEOUT = 300.0
+ZYGOTE_SCRIPT = str(Path(_zygote.__file__).resolve())
+_OFF = {"0", "false", "no", "off"}
+
+
+def plain_argv() -> list[str]:
+    """The argv of a plain kernel of this interpreter (what every kernel used before)."""
+    return [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+
+
+def fast_kernels_possible(env: Mapping[str, str] | None = None) -> tuple[bool, str]:
+    """Whether kernels for ``env`` (default: ``os.environ``) may come from a zygote, and why not."""
+    env = os.environ if env is None else env
+    if str(env.get(SWITCH, "1")).strip().lower() in _OFF:
+        return False, f"{SWITCH}={env.get(SWITCH)}"
+    if not sys.platform.startswith("linux"):
+        return False, f"forked kernels are used on Linux only (this is {sys.platform})"
+    if not (hasattr(os, "fork") and hasattr(socket, "AF_UNIX") and hasattr(socket, "send_fds")):
+        return False, "this Python has no fork or no descriptor passing"
+    if env.get("PYTHONHASHSEED") == "random":
+        return False, "PYTHONHASHSEED=random asks for a new hash seed in every kernel"
+    return True, ""
+
+
+class _Zygote:
+    """One zygote process, owned by this process (see the module docstring)."""
+
+    def __init__(self, key: dict, modules: tuple[str, ...]):
+        self.key = key
+        self.modules = modules
+        self.dir = tempfile.mkdtemp(prefix="course-kernels-")
+        self.socket = os.path.join(self.dir, "zygote.sock")
+        self.ready = threading.Event()
+        self.info: dict = {}
+        self.problem = ""
+        self.started = time.monotonic()
+        env = dict(key)  # key already holds PYTHONHASHSEED (0 when the kernels do not set it)
+        try:
+            with open(os.path.join(self.dir, "zygote.log"), "wb") as logfile:
+                self.proc = _spawn_zygote([sys.executable, ZYGOTE_SCRIPT, "serve", self.socket, *modules],
+                                          env=env, cwd=self.dir, stderr=logfile)
+        except BaseException:
+            shutil.rmtree(self.dir, ignore_errors=True)
+            raise
+        threading.Thread(target=self._await_ready, name="course-zygote-ready", daemon=True).start()
+
+    def _await_ready(self) -> None:
+        try:
+            line = self.proc.stdout.readline()
+            message = json.loads(line) if line.strip() else {}
+        except (OSError, ValueError) as exc:
+            message = {"ready": False, "problems": [f"unreadable answer ({exc})"]}
+        if message.get("ready"):
+            self.info = message
+        else:
+            self.problem = "; ".join(message.get("problems") or []) or self._log_tail() or "the zygote exited"
+            log.debug("no fast kernels: %s", self.problem)
+        self.ready.set()
+
+    def _log_tail(self) -> str:
+        try:
+            text = Path(self.dir, "zygote.log").read_text(errors="replace").strip().splitlines()
+        except OSError:
+            return ""
+        return text[-1] if text else ""
+
+    def usable(self, timeout: float) -> bool:
+        if not self.ready.wait(timeout):
+            self.problem = self.problem or f"the zygote was not ready within {timeout:g} s"
+            return False
+        return not self.problem and self.proc.poll() is None
+
+    def argv(self) -> list[str]:
+        return [sys.executable, "-I", "-S", ZYGOTE_SCRIPT, "launch", self.socket, "--", "-f", "{connection_file}"]
+
+    def retire(self) -> None:
+        """Take no more kernels; the zygote exits once its running kernels are done."""
+        if self.proc.stdin and not self.proc.stdin.closed:
+            try:
+                self.proc.stdin.close()
+            except OSError:
+                pass
+
+    def stop(self, wait: float = 5.0) -> None:
+        """Retire, wait up to ``wait`` seconds, then end the zygote and any kernel it still has."""
+        self.retire()
+        try:
+            self.proc.wait(wait)
+        except subprocess.TimeoutExpired:
+            self.proc.terminate()  # the zygote kills its kernels, then exits
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.cleanup()
+
+    def cleanup(self) -> None:
+        if self.proc.stdout:
+            self.proc.stdout.close()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def request(self, payload: dict, timeout: float = 10.0) -> dict | None:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+            sock.settimeout(timeout)
+            try:
+                sock.connect(self.socket)
+                _zygote.send_message(sock, payload)
+                reply, _ = _zygote.recv_message(sock)
+            except OSError:
+                return None
+        return reply
+
+
+def _spawn_zygote(argv: list[str], *, env: dict, cwd: str, stderr) -> subprocess.Popen:
+    # Its own session, as a kernel has: a Ctrl-C in the terminal does not reach it. Its stdin is
+    # a pipe from this process: when this process ends, the zygote sees it close and leaves.
+    return subprocess.Popen(argv, env=env, cwd=cwd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=stderr, start_new_session=True, text=True)
+
+
+_lock = threading.Lock()
+_zygotes: dict[str, _Zygote] = {}   # by import key (JSON) and modules, least recently used first
+_retired: list[_Zygote] = []        # evicted, exiting once their kernels are done
+_failed: dict[str, str] = {}        # keys whose zygote could not be used, and why
+_last: dict = {"fast": None, "why": ""}
+
+
+def _key_id(key: dict) -> str:
+    return json.dumps(key, sort_keys=True)
+
+
+def _zygote_for(env: Mapping[str, str], modules: tuple[str, ...] = PRELOAD) -> _Zygote | str:
+    """The zygote for ``env`` (started if needed), or why there is none."""
+    possible, why = fast_kernels_possible(env)
+    if not possible:
+        return why
+    key = _zygote.import_key(dict(env))
+    key_id = _key_id(key) + "|" + ",".join(modules)
+    with _lock:
+        if key_id in _failed:
+            return _failed[key_id]
+        zygote = _zygotes.pop(key_id, None)
+        if zygote is not None and zygote.proc.poll() is None:
+            _zygotes[key_id] = zygote  # now the most recently used
+        else:
+            if zygote is not None:
+                zygote.cleanup()
+            while len(_zygotes) >= MAX_ZYGOTES:
+                oldest = _zygotes.pop(next(iter(_zygotes)))
+                oldest.retire()
+                _retired.append(oldest)
+            for old in [z for z in _retired if z.proc.poll() is not None]:
+                _retired.remove(old)
+                old.cleanup()
+            try:
+                zygote = _zygotes[key_id] = _Zygote(key, modules)
+            except OSError as exc:
+                _failed[key_id] = f"cannot start the zygote: {exc}"
+                return _failed[key_id]
+    return zygote
+
+
+def prestart(env: Mapping[str, str] | None = None, modules: tuple[str, ...] = PRELOAD) -> None:
+    """Start the zygote for kernels with environment ``env`` now, without waiting for it."""
+    _zygote_for(dict(os.environ if env is None else env), modules)
+
+
+def kernel_argv(env: Mapping[str, str] | None = None, *, modules: tuple[str, ...] = PRELOAD,
+                timeout: float = READY_TIMEOUT) -> list[str]:
+    """The argv of a kernel spec for a kernel whose whole environment will be ``env``.
+
+    A stand-in that asks the zygote for a forked kernel when one can be used (the zygote is
+    started, and waited for, on first use), else :func:`plain_argv`. Either way the argv
+    ends with ``-f {connection_file}`` and jupyter_client starts it with ``env`` and the
+    kernel's working folder.
+    """
+    env = dict(os.environ if env is None else env)
+    zygote = _zygote_for(env, modules)
+    if isinstance(zygote, str):
+        return _remember(False, zygote, plain_argv())
+    if not zygote.usable(timeout):
+        with _lock:
+            key_id = next((k for k, z in _zygotes.items() if z is zygote), None)
+            if key_id is not None:
+                _failed[key_id] = zygote.problem
+                _zygotes.pop(key_id).stop(wait=0)
+        return _remember(False, zygote.problem, plain_argv())
+    return _remember(True, "", zygote.argv())
+
+
+def _remember(fast: bool, why: str, argv: list[str]) -> list[str]:
+    _last.update(fast=fast, why=why)
+    if not fast:
+        log.debug("plain kernel: %s", why)
+    return argv
+
+
+def kernel_spec(env: Mapping[str, str] | None = None, **kwargs):
+    """A jupyter_client ``KernelSpec`` for ``python3`` on this interpreter (see :func:`kernel_argv`)."""
+    from jupyter_client.kernelspec import KernelSpec
+
+    return KernelSpec(argv=kernel_argv(env, **kwargs), display_name="Python 3 (ipykernel)", language="python",
+                      metadata={}, env={}, interrupt_mode="signal")
+
+
+def KernelSpecs(env: Mapping[str, str] | None = None, **kwargs):
+    """A ``KernelSpecManager`` whose ``python3`` is :func:`kernel_spec` for ``env``; other names as usual."""
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    spec = kernel_spec(env, **kwargs)
+
+    class _Specs(KernelSpecManager):
+        def get_kernel_spec(self, kernel_name: str):
+            return spec if kernel_name == "python3" else super().get_kernel_spec(kernel_name)
+
+    return _Specs()
+
+
+def status() -> dict:
+    """What the last kernel was and why, and every zygote of this process (for developers)."""
+    with _lock:
+        zygotes = [{"pid": z.proc.pid, "alive": z.proc.poll() is None, "ready": z.ready.is_set(), "preload": z.modules,
+                    "problem": z.problem, "import_seconds": z.info.get("seconds"), "import_cpu": z.info.get("cpu"),
+                    "modules": z.info.get("modules")} for z in _zygotes.values()]
+        failed = dict(_failed)
+    return {"last_kernel_forked": _last["fast"], "why_plain": _last["why"], "zygotes": zygotes,
+            "failed": list(failed.values())}
+
+
+def finished_children(env: Mapping[str, str] | None = None) -> list[dict]:
+    """Every kernel of the zygote for ``env`` that has exited: ``{"pid", "cpu" (s), "maxrss" (bytes),
+    "exit" or "signal"}``, oldest first (at most 1000). Empty when there is no such zygote."""
+    env = dict(os.environ if env is None else env)
+    key_id = _key_id(_zygote.import_key(env)) + "|"
+    with _lock:
+        zygote = next((z for k, z in _zygotes.items() if k.startswith(key_id)), None)
+    if zygote is None or not zygote.ready.is_set() or zygote.problem:
+        return []
+    reply = zygote.request({"op": "stats"})
+    return list(reply.get("children", [])) if reply else []
+
+
+def shutdown(wait: float = 5.0) -> None:
+    """Retire every zygote of this process and wait for it (kernels still running are killed)."""
+    with _lock:
+        zygotes = [*_zygotes.values(), *_retired]
+        _zygotes.clear()
+        _retired.clear()
+        _failed.clear()
+    for zygote in zygotes:
+        zygote.retire()
+    for zygote in zygotes:
+        zygote.stop(wait=wait)
+
+
+atexit.register(shutdown)
