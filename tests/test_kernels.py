@@ -256,10 +256,17 @@ def test_the_switch_gives_plain_kernels(tmp_path):
     assert "COURSE_FAST_KERNELS=0" in kernels.status()["why_plain"]
 
 
-def test_a_zygote_that_cannot_import_gives_plain_kernels(tmp_path):
-    with Kernel(tmp_path, modules=("no_such_module_for_the_course_tests",)) as k:
+def test_a_module_that_is_not_installed_is_left_out(tmp_path):
+    with Kernel(tmp_path, modules=(*LIGHT, "no_such_module_for_the_course_tests")) as k:
+        assert k.forked and k.value("__import__('os').getppid()") in zygote_pids()
+        assert any(z["not_installed"] == ["no_such_module_for_the_course_tests"] for z in kernels.status()["zygotes"])
+
+
+def test_a_zygote_whose_imports_fail_gives_plain_kernels(tmp_path):
+    (tmp_path / "broken_for_the_course_tests.py").write_text("raise ImportError('this library is broken')")
+    with Kernel(tmp_path, {"PYTHONPATH": str(tmp_path)}, modules=(*LIGHT, "broken_for_the_course_tests")) as k:
         assert not k.forked
-        assert "no_such_module_for_the_course_tests" in kernels.status()["why_plain"]
+        assert "this library is broken" in kernels.status()["why_plain"]
         assert k.value("__import__('os').getppid()") == os.getpid()
 
 
@@ -321,3 +328,13 @@ def test_when_the_owner_dies_its_zygote_and_kernels_go_too(tmp_path):
     zygote, kernel = map(int, done.stdout.split())
     assert gone(kernel), "the kernel outlived its owner"
     assert gone(zygote), "the zygote outlived its owner"
+
+
+def test_a_kernel_shut_down_politely_exits_with_0(tmp_path):
+    k = Kernel(tmp_path)
+    pid = k.value("__import__('os').getpid()")
+    k.kc.stop_channels()
+    k.km.shutdown_kernel(now=False)  # shutdown_request: the kernel ends itself
+    assert k.launcher.poll() == 0
+    assert gone(pid)
+    assert {"pid": pid, "exit": 0}.items() <= next(c for c in kernels.finished_children(k.env, LIGHT) if c["pid"] == pid).items()

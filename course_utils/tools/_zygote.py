@@ -221,8 +221,14 @@ class _Zygote:
         start, cpu = time.perf_counter(), time.process_time()
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")   # as course_utils imports TensorFlow
         os.environ.setdefault("MPLBACKEND", INLINE_BACKEND)  # as ipykernel sets it, before any import
+        missing = []
         for name in self.modules:
-            importlib.import_module(name)
+            try:
+                importlib.import_module(name)
+            except ModuleNotFoundError as exc:  # not installed here: a kernel could not import it either
+                if exc.name is None or not (name == exc.name or name.startswith(exc.name + ".")):
+                    raise
+                missing.append(name)
         for name in ("TF_CPP_MIN_LOG_LEVEL", "MPLBACKEND"):
             if name not in self.reference:
                 os.environ.pop(name, None)
@@ -242,7 +248,7 @@ class _Zygote:
             os._exit(0)
         os.waitpid(pid, 0)
         return {"seconds": round(time.perf_counter() - start, 3), "cpu": round(time.process_time() - cpu, 3),
-                "modules": len(sys.modules)}
+                "modules": len(sys.modules), "missing": missing}
 
     def fork_hazards(self) -> list[str]:
         """Why forking this process would not give a fresh kernel (empty: safe)."""

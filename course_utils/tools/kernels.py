@@ -84,13 +84,15 @@ __all__ = ["PRELOAD", "KernelSpecs", "fast_kernels_possible", "finished_children
 
 log = logging.getLogger(__name__)
 
-#: What the zygote imports: what the course's notebooks import, and ipykernel's machinery.
+#: What the zygote imports: what the course's notebooks import, and ipykernel's machinery
+#: (``ipykernel.debugger`` brings debugpy, 0.27 s of every kernel's start otherwise).
 PRELOAD = (
     "numpy", "scipy", "scipy.linalg", "pandas", "matplotlib", "matplotlib.pyplot",
     "sklearn", "sklearn.datasets", "sklearn.linear_model", "sklearn.metrics", "sklearn.model_selection",
     "sklearn.preprocessing", "sklearn.ensemble",
     "tensorflow", "keras", "seaborn", "tqdm", "tqdm.std",
     "IPython", "zmq", "tornado", "jupyter_client", "ipykernel", "ipykernel.ipkernel", "ipykernel.zmqshell",
+    "ipykernel.debugger",
 )
 #: The switch: ``COURSE_FAST_KERNELS=0`` (or ``false``, ``no``, ``off``) gives plain kernels.
 SWITCH = "COURSE_FAST_KERNELS"
@@ -322,19 +324,18 @@ def status() -> dict:
     with _lock:
         zygotes = [{"pid": z.proc.pid, "alive": z.proc.poll() is None, "ready": z.ready.is_set(), "preload": z.modules,
                     "problem": z.problem, "import_seconds": z.info.get("seconds"), "import_cpu": z.info.get("cpu"),
-                    "modules": z.info.get("modules")} for z in _zygotes.values()]
+                    "modules": z.info.get("modules"), "not_installed": z.info.get("missing")} for z in _zygotes.values()]
         failed = dict(_failed)
     return {"last_kernel_forked": _last["fast"], "why_plain": _last["why"], "zygotes": zygotes,
             "failed": list(failed.values())}
 
 
-def finished_children(env: Mapping[str, str] | None = None) -> list[dict]:
-    """Every kernel of the zygote for ``env`` that has exited: ``{"pid", "cpu" (s), "maxrss" (bytes),
-    "exit" or "signal"}``, oldest first (at most 1000). Empty when there is no such zygote."""
+def finished_children(env: Mapping[str, str] | None = None, modules: tuple[str, ...] = PRELOAD) -> list[dict]:
+    """Every kernel of the zygote for ``env`` (and ``modules``) that has exited: ``{"pid", "cpu" (s),
+    "maxrss" (bytes), "exit" or "signal"}``, oldest first (at most 1000). Empty without such a zygote."""
     env = dict(os.environ if env is None else env)
-    key_id = _key_id(_zygote.import_key(env)) + "|"
     with _lock:
-        zygote = next((z for k, z in _zygotes.items() if k.startswith(key_id)), None)
+        zygote = _zygotes.get(_key_id(_zygote.import_key(env)) + "|" + ",".join(modules))
     if zygote is None or not zygote.ready.is_set() or zygote.problem:
         return []
     reply = zygote.request({"op": "stats"})
