@@ -338,3 +338,28 @@ def test_a_kernel_shut_down_politely_exits_with_0(tmp_path):
     assert k.launcher.poll() == 0
     assert gone(pid)
     assert {"pid": pid, "exit": 0}.items() <= next(c for c in kernels.finished_children(k.env, LIGHT) if c["pid"] == pid).items()
+
+
+def test_a_forked_copy_of_the_owner_does_not_keep_its_zygote_alive(tmp_path):
+    owner = textwrap.dedent(f"""\
+        import os, time
+        from course_utils.tools import kernels
+        kernels.kernel_argv(modules={LIGHT!r})
+        zygote = kernels.status()["zygotes"][0]["pid"]
+        copy = os.fork()
+        if copy == 0:  # e.g. a multiprocessing worker: outlives the owner, owns no zygote
+            assert kernels.status()["zygotes"] == []
+            for fd in (1, 2):  # let the test read the owner's output without waiting for us
+                os.dup2(os.open(os.devnull, os.O_WRONLY), fd)
+            time.sleep(30)
+            os._exit(0)
+        print(zygote, copy, flush=True)
+        os._exit(0)
+        """)
+    done = subprocess.run([sys.executable, "-c", owner], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    zygote, copy = map(int, done.stdout.split())
+    try:
+        assert gone(zygote), "the zygote waited for the owner's forked copy"
+        assert not gone(copy, within=0.1)
+    finally:
+        os.kill(copy, signal.SIGKILL)

@@ -355,4 +355,22 @@ def shutdown(wait: float = 5.0) -> None:
         zygote.stop(wait=wait)
 
 
+def _forget_zygotes_in_forked_copy() -> None:
+    """A process forked from this one (multiprocessing) does not own our zygotes: drop them, and
+    close its copies of their pipes so that a zygote still sees its owner go."""
+    global _lock
+    _lock = threading.Lock()
+    for zygote in [*_zygotes.values(), *_retired]:
+        for pipe in (zygote.proc.stdin, zygote.proc.stdout):
+            try:
+                if pipe is not None:
+                    pipe.close()
+            except OSError:
+                pass
+    _zygotes.clear()
+    _retired.clear()
+
+
 atexit.register(shutdown)
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_zygotes_in_forked_copy)
