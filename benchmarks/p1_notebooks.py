@@ -152,7 +152,9 @@ def _name(path: Path) -> str:
 
 
 def notebooks(root: Path = ROOT) -> list[Path]:
-    return sorted((root / "notebooks").glob("*.ipynb")) + sorted((root / "solutions").glob("*.ipynb"))
+    """Practice then solution notebooks, English first, then the Korean edition if it exists."""
+    return [path for sub in ("", "ko") for kind in ("notebooks", "solutions")
+            for path in sorted((root / kind / sub).glob("*.ipynb"))]
 
 
 def serial_pass(plain: bool) -> tuple[list[dict], dict | None]:
@@ -367,7 +369,7 @@ def main(argv: list[str] | None = None) -> dict:
 
     print()
     print("P5 · check latency on the solution answers (cold: the notebook's own check cell)")
-    check_rows = [[r["name"].split("/")[1].removesuffix(".ipynb"), c["task"], c["seconds"]]
+    check_rows = [[r["name"].removeprefix("solutions/").removesuffix(".ipynb"), c["task"], c["seconds"]]
                   for r in rows if r["name"].startswith("solutions/") for c in r["checks"]]
     print_table(["exercise", "task", "seconds"], check_rows)
     slowest = max((c[2] for c in check_rows), default=float("nan"))
