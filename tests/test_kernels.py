@@ -56,8 +56,9 @@ def gone(pid: int, within: float = 15.0) -> bool:
 class Kernel:
     """A kernel started by jupyter_client from a kernel spec of :mod:`kernels` (or ``argv``)."""
 
-    def __init__(self, cwd: Path, env: dict | None = None, modules=LIGHT, argv: list[str] | None = None):
-        self.env = {**os.environ, **(env or {})}
+    def __init__(self, cwd: Path, env: dict | None = None, modules=LIGHT, argv: list[str] | None = None,
+                 drop: tuple[str, ...] = ()):
+        self.env = {k: v for k, v in {**os.environ, **(env or {})}.items() if k not in drop}
         if argv is None:
             specs = kernels.KernelSpecs(self.env, modules=modules)
             self.forked = kernels.status()["last_kernel_forked"]
@@ -88,8 +89,12 @@ class Kernel:
 
     def value(self, expression: str):
         """The JSON value of ``expression`` in the kernel (read from the reply, not from the output)."""
-        reply = self.kc.execute_interactive("import json as _j", timeout=60,
-                                            user_expressions={"v": f"_j.dumps({expression})"})
+        for _ in range(50):
+            reply = self.kc.execute_interactive("import json as _j", timeout=60,
+                                                user_expressions={"v": f"_j.dumps({expression})"})
+            if reply["content"]["status"] != "aborted":
+                break
+            time.sleep(0.1)  # ipykernel aborts requests that arrive just after an error (stop_on_error)
         result = reply["content"]["user_expressions"]["v"]
         assert result["status"] == "ok", result
         return json.loads(ast.literal_eval(result["data"]["text/plain"]))
@@ -218,12 +223,59 @@ def test_a_forked_kernel_looks_like_a_plain_one(tmp_path):
     assert a == b
 
 
+WITH_MPL = (*LIGHT, "matplotlib", "matplotlib.pyplot")
+
+
+@pytest.mark.parametrize("backend", ["svg", None])
+def test_matplotlib_backend_comes_from_the_kernels_environment(tmp_path, backend):
+    """MPLBACKEND is read when matplotlib is imported: each value gets its own zygote; unset, the
+    kernel gets ipykernel's inline backend, as a plain kernel does."""
+    env, drop = ({"MPLBACKEND": backend}, ()) if backend else ({}, ("MPLBACKEND",))
+    probe = "[__import__('matplotlib.pyplot').get_backend(), __import__('os').environ.get('MPLBACKEND')]"
+    with Kernel(tmp_path, env, modules=WITH_MPL, drop=drop) as forked:
+        assert forked.forked
+        seen = forked.value(probe)
+        assert forked.value("__import__('os').getppid()") in zygote_pids()
+    with Kernel(tmp_path, env, argv=kernels.plain_argv(), drop=drop) as plain:
+        assert seen == plain.value(probe)
+    assert seen[0] == (backend or "module://matplotlib_inline.backend_inline")
+
+
+@pytest.mark.parametrize("seed", ["123", None])
+def test_the_hash_seed_is_the_environments_or_0(tmp_path, seed):
+    env, drop = ({"PYTHONHASHSEED": seed}, ()) if seed else ({}, ("PYTHONHASHSEED",))
+    with Kernel(tmp_path, env, drop=drop) as k:
+        assert k.forked
+        seen = k.value("[hash('course'), __import__('sys').flags.hash_randomization, "
+                       "__import__('os').environ.get('PYTHONHASHSEED')]")
+    fresh = subprocess.run([sys.executable, "-c", "print(hash('course'))"], capture_output=True, text=True,
+                           env={**os.environ, "PYTHONHASHSEED": seed or "0"}).stdout
+    # as a fresh `python` with that seed (sys.flags.hash_randomization is 0 only for seed 0); unset:
+    # the zygote's seed is 0, and the variable stays unset in the kernel's environment
+    assert seen == [int(fresh), 0 if seed is None else 1, seed]
+
+
 def test_forked_and_plain_runs_of_course_notebooks_give_identical_outputs():
     """Determinism: two solutions that train models, run as `course run` runs them."""
     def outputs(result):
-        return [[{k: (DURATION.sub("<time>", v) if k == "text" else v) for k, v in out.items()
-                  if k not in ("execution_count", "metadata")} for out in cell.outputs]
-                for cell in result.nb.cells if cell.cell_type == "code"]
+        """Each code cell's outputs; consecutive stream outputs joined (how a stream is cut into
+        messages depends on timing), Keras' durations masked."""
+        cells = []
+        for cell in result.nb.cells:
+            if cell.cell_type != "code":
+                continue
+            kept: list[dict] = []
+            for out in cell.outputs:
+                out = {k: v for k, v in out.items() if k not in ("execution_count", "metadata")}
+                if out["output_type"] == "stream" and kept and kept[-1].get("name") == out["name"]:
+                    kept[-1]["text"] += out["text"]
+                else:
+                    kept.append(out)
+            for out in kept:
+                if "text" in out:
+                    out["text"] = DURATION.sub("<time>", out["text"])
+            cells.append(kept)
+        return cells
 
     for name in ("02_00_perceptron_logic_gates", "02_09_nonlinear_regression"):
         path = REPO / "solutions" / f"{name}.ipynb"
