@@ -255,7 +255,7 @@ class _Zygote:
         problems = []
         task_dir = f"/proc/{os.getpid()}/task"
         if os.path.isdir(task_dir) and len(os.listdir(task_dir)) != 1:
-            names = sorted(open(f"{task_dir}/{t}/comm").read().strip() for t in os.listdir(task_dir))
+            names = sorted(_read(f"{task_dir}/{t}/comm") for t in os.listdir(task_dir))
             problems.append(f"{len(names)} threads after the imports ({', '.join(names)})")
         loaded = [m for m in NOT_PRELOADED if m in sys.modules or any(k.startswith(m + ".") for k in sys.modules)]
         if loaded:
@@ -480,6 +480,14 @@ class _Zygote:
         if process is not None:
             process.current_process().authkey = os.urandom(32)
         # Python's `random` reseeds itself after a fork (os.register_at_fork).
+
+
+def _read(path: str) -> str:
+    try:
+        with open(path) as handle:
+            return handle.read().strip()
+    except OSError:
+        return "?"
 
 
 def _module_origin(name: str) -> str:

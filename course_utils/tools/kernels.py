@@ -1,64 +1,51 @@
-"""Fresh Jupyter kernels that start without paying the import cost again (tooling: runner, tests, grader).
+"""Fresh Jupyter kernels without the import cost: a fork server, the "zygote" (tooling: runner, tests, grader).
 
-Every notebook the course runs gets a new kernel process. A plain one spends about 5 s of CPU
-importing TensorFlow, Keras, pandas, scikit-learn and the rest before the first cell does any
-work. Here one process, the *zygote*, imports those libraries once; each kernel is a child
-forked from it, which then becomes an ordinary ipykernel on the connection file jupyter_client
-gave it. The kernel spec's argv (:func:`kernel_argv`) starts a small stand-in that asks the
-zygote for a child and stays alive for jupyter_client: an interrupt reaches the child as
-SIGINT, "kill" kills it, and the stand-in exits with the child's exit status, so nbclient's
-timeouts, interrupts and dead-kernel detection work as with a plain kernel. The mechanism
-itself is in ``_zygote.py`` (standard library only, never ``course_utils``).
+One process, the zygote, imports TensorFlow, Keras, NumPy, pandas, matplotlib, scikit-learn,
+seaborn and ipykernel once (:data:`PRELOAD`); each kernel is a child forked from it that becomes
+an ordinary ipykernel. The kernel spec's argv starts a stand-in that asks the zygote for a child
+and stays alive for jupyter_client: interrupt → SIGINT to the child, kill → the child dies, the
+child's exit status becomes the stand-in's; so nbclient's timeouts and dead-kernel detection work
+unchanged. The mechanism is in ``_zygote.py``; ``execute_notebook`` uses it for every notebook.
 
-Use::
+Use (``env``: the kernel's whole environment, as jupyter_client will start it)::
 
-    from course_utils.tools import kernels
-    env = {**os.environ, "COURSE_STRICT": "1"}              # the kernel's whole environment
-    spec = kernels.kernel_spec(env)                         # a jupyter_client KernelSpec
-    km = AsyncKernelManager(kernel_name="python3",
-                            kernel_spec_manager=kernels.KernelSpecs(env))
-    # or, to build a spec yourself:  kernels.kernel_argv(env)  → [..., "-f", "{connection_file}"]
+    km = AsyncKernelManager(kernel_name="python3", kernel_spec_manager=kernels.KernelSpecs(env))
+    kernels.kernel_argv(env)        # or only the argv: [..., "-f", "{connection_file}"]
+    kernels.prestart(env)           # start the zygote's imports now, without waiting for them
+    kernels.status()                # was the last kernel forked, and if not, why
+    kernels.finished_children(env)  # CPU seconds and peak memory of every kernel that exited
+    kernels.shutdown()              # stop the zygotes (also done at exit)
 
-:func:`course_utils.tools.executor.execute_notebook` does this for every notebook;
-:func:`prestart` starts the zygote early (it imports in the background), :func:`status` says
-what was used and why, :func:`finished_children` gives each exited kernel's CPU seconds and
-peak memory (benchmarks), :func:`shutdown` stops the zygotes (also done at exit).
+**Like a fresh kernel:** its own process and session; fresh globals; the working folder,
+environment and standard streams jupyter_client gave the stand-in; fresh seeds (NumPy's and
+Python's global generators, multiprocessing's key); the argv and ``sys.path`` of ``python -m
+ipykernel_launcher``. A zygote serves only kernels whose environment equals its own apart from
+``COURSE_*``, ``PYTEST_*`` and ``JPY_*`` variables (the libraries read the others at import:
+``MPLBACKEND``, ``TF_*``, ``HOME``...); another environment gets another zygote (at most
+:data:`MAX_ZYGOTES`; the least recently used one retires).
 
-**A child is a fresh kernel for a notebook.** It has its own process, fresh globals, the
-working folder and the environment it was started with (``cwd``/``env`` as for a plain
-kernel; plus the variables TensorFlow sets when imported, such as ``TF2_BEHAVIOR``, which a
-plain kernel also has once it imports TensorFlow), its own standard streams, fresh seeds for
-NumPy's and Python's global generators, and the argv, ``sys.path`` and warning filters of
-``python -m ipykernel_launcher``. The preloaded modules read some variables at import
-(``MPLBACKEND``, ``TF_*``, ``PYTHON*``, ``HOME``...), so a zygote serves only kernels whose
-environment equals its own, apart from ``COURSE_*``, ``PYTEST_*`` and ``JPY_*`` variables;
-another environment gets its own zygote (at most :data:`MAX_ZYGOTES` at a time). Three things
-cannot be copied from a fresh start, and are documented instead:
+**Different, by design:**
 
-- **PYTHONHASHSEED** is fixed when an interpreter starts. The zygote uses the kernel
-  environment's value, or ``0`` when it has none (the course always sets 0; a plain kernel
-  without it would hash strings with a random seed). ``PYTHONHASHSEED=random`` gets a plain
-  kernel.
-- TensorFlow reads **TF_CPP_MIN_LOG_LEVEL** once, when imported: without it in the kernel's
-  environment the zygote imports TensorFlow at level 3, as the course's set-up cell does.
-- **MPLBACKEND** unset: the zygote imports matplotlib with the inline backend, which is what
-  ipykernel selects for a plain kernel before any cell runs.
+- PYTHONHASHSEED is fixed when an interpreter starts: the environment's value, or 0 when it
+  sets none (the course always sets 0). ``PYTHONHASHSEED=random`` gets a plain kernel.
+- Unset TF_CPP_MIN_LOG_LEVEL: TensorFlow is imported at level 3, as the course's set-up does.
+  Unset MPLBACKEND: matplotlib is imported with ipykernel's inline backend, as a plain kernel gets.
+- The preloaded modules are in ``sys.modules`` from the start, with their warning filters (the
+  same filters, maybe in another order) and the variables TensorFlow sets when imported
+  (``TF2_BEHAVIOR``...); their import-time log lines are in the zygote's log, not the notebook.
+- Memory is shared copy-on-write: a page's first write copies it (about 0.05 s of CPU on the
+  first check of 02_09, which builds two models; benchmarks/README.md).
 
-A request the zygote cannot serve faithfully gets a plain kernel instead: a working folder
-holding a ``matplotlibrc`` or a module named like a preloaded one (``numpy.py``), an
-environment it was not started with, or a zygote that is gone. So does every kernel when
-``COURSE_FAST_KERNELS=0`` is set (in the environment or in ``env``), on systems other than
-Linux (no ``fork``; macOS forbids fork after its system frameworks start), or when the
-zygote cannot import its modules or would not be safe to fork (a thread running after the
-imports, TensorFlow's context already created, a matplotlib backend chosen). Nothing is
-printed: :func:`status` and the ``course_utils.tools.kernels`` logger (DEBUG) say why.
+**Plain kernels instead**, silently (:func:`status` and the DEBUG log say why): with
+``COURSE_FAST_KERNELS=0`` (environment or ``env``); off Linux (Windows has no fork, macOS
+forbids it after its frameworks start); when an import fails; when the zygote would not be
+fresh (a thread running after its imports, TensorFlow's context created, a matplotlib backend
+chosen, a module of ``_zygote.NOT_PRELOADED`` imported); for a working folder holding a
+``matplotlibrc`` or a module named like a preloaded one (``numpy.py``); when the zygote is gone.
 
-Fork safety: the zygote runs no TensorFlow op (no context, no thread pool) and imports neither
-``course_utils`` nor modules whose import depends on the kernel (see
-``_zygote.NOT_PRELOADED``). After the imports NumPy's and SciPy's OpenBLAS have one worker
-thread each; OpenBLAS stops them before a fork (its ``pthread_atfork`` handler), and the
-zygote refuses to serve unless it is single-threaded after a first fork. Each child starts
-its own threads, as a new process does.
+**Fork safety:** no TensorFlow op runs in the zygote (no context, no thread pool). NumPy's and
+SciPy's OpenBLAS start a thread each at import; OpenBLAS stops them before a fork (its
+``pthread_atfork`` handler), and the zygote serves only if it is single-threaded after a first fork.
 """
 
 from __future__ import annotations
@@ -73,9 +60,8 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping
 
 from . import _zygote
 
@@ -135,7 +121,6 @@ class _Zygote:
         self.ready = threading.Event()
         self.info: dict = {}
         self.problem = ""
-        self.started = time.monotonic()
         env = dict(key)  # key already holds PYTHONHASHSEED (0 when the kernels do not set it)
         try:
             with open(os.path.join(self.dir, "zygote.log"), "wb") as logfile:
@@ -320,7 +305,9 @@ def KernelSpecs(env: Mapping[str, str] | None = None, **kwargs):
 
 
 def status() -> dict:
-    """What the last kernel was and why, and every zygote of this process (for developers)."""
+    """For developers: ``last_kernel_forked`` (the last kernel spec of this process went to a zygote;
+    the zygote may still have handed the request to a plain kernel, see the module docstring),
+    ``why_plain``, and this process's zygotes (pid, imports, problems)."""
     with _lock:
         zygotes = [{"pid": z.proc.pid, "alive": z.proc.poll() is None, "ready": z.ready.is_set(), "preload": z.modules,
                     "problem": z.problem, "import_seconds": z.info.get("seconds"), "import_cpu": z.info.get("cpu"),
