@@ -18,7 +18,7 @@ test:           ## create .venv if needed, then run the whole test suite (unit +
 test-fast:      ## the unit tests only: no Jupyter kernel, no nbval, no wheel build (about 30 s)
 	$(PYTHON) bootstrap.py test tests -m "not notebook and not slow"
 
-bench:          ## run the benchmarks (P1-P6) and print their tables
+bench:          ## run the benchmarks (P1-P7) and print their tables
 	$(PYTHON) bootstrap.py shell >/dev/null && .venv/bin/python -m benchmarks.run_all
 
 exercises:      ## regenerate exercises/ from solutions/

@@ -1,4 +1,4 @@
-"""Run every benchmark (P1-P6) in one go and print a summary (goal: ≤ 10 minutes here).
+"""Run every benchmark (P1-P7) in one go and print a summary (goal: ≤ 10 minutes for P1-P6; P7 adds ~15).
 
     make bench            # or: .venv/bin/python -m benchmarks.run_all [P2 P3 ...]
 
@@ -20,6 +20,7 @@ PARTS = {
     "P4": "benchmarks.p4_boston_protocol",
     "P1": "benchmarks.p1_notebooks",  # also reports P5 (check latency) from the same run
     "P6": "benchmarks.p6_site",       # after P1: builds the site from build/executed (or runs the course)
+    "P7": "benchmarks.p7_grading",    # batch grading with isolation vs nbgrader (issue 11)
 }
 
 

@@ -87,3 +87,11 @@ class SiteError(CourseError, RuntimeError):
 
 class ToolOptionError(CourseError, ValueError):
     """A course tool got an option it cannot use (e.g. a timeout of 0 seconds)."""
+
+
+class ExportFormatError(CourseError, ValueError):
+    """A folder of exported values is not what the grader's export writes (grading)."""
+
+
+class GradingError(CourseError, ValueError):
+    """Grading cannot start as asked (no submissions found, a bad zip, bad options)."""

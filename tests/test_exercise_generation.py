@@ -18,6 +18,7 @@ from course_utils.tools.generator import (
     generate_all,
     generate_exercise,
     main,
+    nbgrader_metadata,
     restore_solutions,
 )
 from course_utils.tools.notebook_io import clean_notebook, dumps_notebook, read_notebook, write_notebook
@@ -215,7 +216,8 @@ def test_generate_all_writes_then_reports_nothing_to_do(tmp_path):
     assert not (root / "exercises").exists()  # check mode writes nothing
     assert generate_all(root) == ["exercises/02_98_other.ipynb", "exercises/02_99_sample.ipynb"]
     written = (root / "exercises" / "02_99_sample.ipynb").read_bytes()
-    assert written == dumps_notebook(generate_exercise(SAMPLE, "x")).encode("utf-8")
+    # the solution gains nbgrader metadata first (generator.nbgrader_metadata), the exercise inherits it
+    assert written == dumps_notebook(generate_exercise(nbgrader_metadata(SAMPLE), "x")).encode("utf-8")
     assert generate_all(root) == []
     assert generate_all(root, check=True) == []
     assert (root / "exercises" / "02_99_sample.ipynb").read_bytes() == written

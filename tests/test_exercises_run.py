@@ -154,10 +154,15 @@ def test_badly_built_exercise_is_reported(tmp_path, extra, complaint):
 # --------------------------------------------------------------------------- the real course
 
 
-EXERCISES = sorted((ROOT / "exercises").glob("*.ipynb")) or [None]  # None: fail, never skip
+# The English exercises and the Korean edition's (exercises/ko, made from solutions/ko).
+EXERCISES = (sorted((ROOT / "exercises").glob("*.ipynb")) or [None]) + sorted((ROOT / "exercises" / "ko").glob("*.ipynb"))
 
 
-@pytest.mark.parametrize("exercise", EXERCISES, ids=lambda p: p.stem if p else "none")
+def _label(path):
+    return "none" if path is None else path.relative_to(ROOT / "exercises").with_suffix("").as_posix()
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=_label)
 def test_exercise_runs_with_blanks_raising(exercise):
     assert exercise is not None, "exercises/ holds no notebook: run `course generate`"
     result = execute_notebook(exercise, cwd=exercise.parent, env=LENIENT, cell_timeout=120, total_timeout=600)
@@ -169,10 +174,10 @@ def test_exercise_runs_with_blanks_raising(exercise):
     assert len(tasks) >= 3, f"{exercise.name} shows checks for tasks {sorted(tasks)}; each exercise has at least 3"
 
 
-@pytest.mark.parametrize("exercise", EXERCISES, ids=lambda p: p.stem if p else "none")
+@pytest.mark.parametrize("exercise", EXERCISES, ids=_label)
 def test_exercise_with_solutions_put_back_is_the_solution(exercise):
     assert exercise is not None, "exercises/ holds no notebook: run `course generate`"
-    solution = ROOT / "solutions" / exercise.name
+    solution = ROOT / "solutions" / exercise.relative_to(ROOT / "exercises")
     assert solution.is_file(), f"{exercise.name} has no solution in solutions/"
     restored = restore_solutions(read_notebook(exercise), read_notebook(solution))
     assert restored.cells == clean_notebook(read_notebook(solution)).cells

@@ -228,5 +228,6 @@ def test_a_write_through_a_symlink_replaces_the_target_not_the_link(tmp_path):
 def test_committed_notebooks_are_clean(kind):
     paths = sorted((REPO / kind).glob("*.ipynb"))
     assert paths, f"{kind}/ holds no notebook"
+    paths += sorted((REPO / kind / "ko").glob("*.ipynb"))   # the Korean edition
     dirty = [p.name for p in paths if not is_clean(p)]
     assert dirty == [], f"run: course clean {kind}/*.ipynb  (not clean: {dirty})"

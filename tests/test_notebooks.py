@@ -24,12 +24,15 @@ from course_utils.tools.executor import execute_notebook
 from course_utils.tools.notebook_io import read_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = sorted(p for kind in ("notebooks", "solutions") for p in (ROOT / kind).glob("*.ipynb"))
+# Both editions: the English notebooks and the Korean ones (notebooks/ko, solutions/ko).
+NOTEBOOKS = sorted(p for kind in ("notebooks", "solutions") for pattern in ("*.ipynb", "ko/*.ipynb")
+                   for p in (ROOT / kind).glob(pattern))
 ENV = {"COURSE_STRICT": "1", "COURSE_PROGRESS": "plain", "MPLBACKEND": "Agg", "PYTHONHASHSEED": "0",
        "TF_CPP_MIN_LOG_LEVEL": "3"}
 
 _SKIP = re.compile(r"```.*?```|`[^`]*`|\$\$.*?\$\$|\$[^$\n]*\$|\]\([^)]*\)|https?://\S+|<[^>]+>", re.S)
-_CLAIM = re.compile(r"(?<![\w.])([+\-−]?\d+(?:\.\d+)?(?:[eE][+\-−]?\d+)?)(\s?%)?(?![\w])")
+# ASCII word characters only: a Korean particle right after a number ("0.5를") still ends it
+_CLAIM = re.compile(r"(?<![0-9A-Za-z_.])([+\-−]?\d+(?:\.\d+)?(?:[eE][+\-−]?\d+)?)(\s?%)?(?![0-9A-Za-z_])")
 _NUMBER = re.compile(r"[+\-]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][+\-]?\d+)?")
 
 
@@ -90,6 +93,7 @@ def unbacked(nb, allow: dict | list | None = None) -> list[str]:
 def test_claims_parser():
     md = "Loss 0.693 (ln 2), accuracy 75 %, lr `0.5`, $0.25$, [link](http://x/1.5), 43 weights, −0.10."
     assert [c[0] for c in prose_claims(md)] == ["0.693", "75 %", "−0.10"]
+    assert [c[0] for c in prose_claims("학습률 0.00004를 쓰고 정확도 8 %를 얻었습니다 (v1.5a 아님)")] == ["0.00004", "8 %"]
 
 
 def test_unbacked_finds_a_claim_no_output_prints():
@@ -104,11 +108,11 @@ def test_unbacked_finds_a_claim_no_output_prints():
     assert unbacked(nb, allow=["0.14"]) == []
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: f"{p.parent.name}/{p.stem}")
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.relative_to(ROOT).with_suffix("").as_posix())
 def test_notebook_runs_and_its_prose_numbers_are_printed(path):
     assert NOTEBOOKS, "no notebooks found"
     result = execute_notebook(path, cwd=path.parent, cell_timeout=300, env=ENV, allow_errors=False)
-    out = ROOT / "build" / "test-executed" / path.parent.name / path.name
+    out = ROOT / "build" / "test-executed" / path.relative_to(ROOT)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result.nb, ensure_ascii=False, indent=1), encoding="utf-8")
     assert result.ok, "; ".join(e.last_line for e in result.errors) or "timed out or kernel died"

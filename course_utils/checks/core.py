@@ -47,7 +47,8 @@ from typing import Any, Callable, Mapping
 
 from ..errors import CheckFailed
 from ..i18n import _
-from .export import Probe, Recorded, StudentCodeError, to_plain
+from ..errors import ExportFormatError
+from .export import Probe, Recorded, StudentCodeError, load_values, save_values, to_plain
 
 __all__ = [
     "MIMETYPE",
@@ -72,6 +73,7 @@ _ICONS = {"passed": "✅", "wrong": "❌", "not_attempted": "✏️"}
 _COLOURS = {"passed": "#1a7f37", "wrong": "#cf222e", "not_attempted": "#9a6700"}
 _CHECK_CALL = re.compile(r"\btask(\d+)\s*\.\s*check\s*\(")
 _BEGIN, _END = "### BEGIN SOLUTION", "### END SOLUTION"
+_EARLY = "__result__"   # the exported name of an early result (never a task's name: see _names)
 
 
 class WrongAnswer(Exception):
@@ -154,10 +156,46 @@ class Exercise:
         """Every task's result on ``namespace`` (used by tests and tools)."""
         return [task.evaluate(namespace) for task in self.tasks]
 
+    # ------------------------------------------------------------------ grading in two processes
+
+    def export(self, namespace: Mapping[str, Any], numbers: list[int], folder: str | Path) -> None:
+        """Grading, in the student's kernel: write what each task in ``numbers`` names to
+        ``folder/taskN`` (see :func:`.export.save_values`); an early result (not attempted,
+        ``None``, a probe that raised) is written as such. The grader judges these folders
+        in another process with :meth:`judge_exported`."""
+        for number in numbers:
+            task = self.tasks[int(number) - 1]
+            values = task.collect(namespace)
+            if isinstance(values, CheckResult):
+                values = {_EARLY: {"status": values.status, "message": values.message}}
+            save_values(values, Path(folder) / f"task{task.number}")
+
+    def judge_exported(self, folder: str | Path, number: int) -> CheckResult:
+        """Grading, in the judge's process: the result of task ``number`` on the values
+        exported to ``folder`` (a folder written by :meth:`export`). Never raises."""
+        task = self.tasks[int(number) - 1]
+        try:
+            values = load_values(folder)
+        except ExportFormatError as exc:
+            return task._result("wrong", _("the values your notebook exported cannot be read ({error})").format(error=exc))
+        except Exception as exc:  # noqa: BLE001 - a hostile folder must never stop the judge
+            return task._result("wrong", _("the values your notebook exported cannot be read ({error})").format(
+                error=_describe(exc)))
+        early = values.get(_EARLY)
+        if early is not None:
+            status = early.get("status") if isinstance(early, dict) else None
+            if status not in ("not_attempted", "wrong"):   # an export can never claim "passed"
+                return task._result("wrong", _("the values your notebook exported cannot be read ({error})").format(
+                    error="invalid result"))
+            return task._result(status, str(early.get("message", ""))[:500])
+        if any(name not in values for name in task.names):
+            return task._result("not_attempted", task._define_message())
+        return task.judge_values(values)
+
 
 def _names(names: tuple[str, ...] | str, exercise: str, number: int) -> tuple[str, ...]:
     names = (names,) if isinstance(names, str) else tuple(names)
-    if not names or not all(isinstance(n, str) and n.isidentifier() for n in names):
+    if not names or not all(isinstance(n, str) and n.isidentifier() and n != _EARLY for n in names):
         raise ValueError(f"Task {number} of exercise {exercise}: names must be variable names, got {names!r}.")
     return names
 
@@ -286,14 +324,6 @@ class Task:
 
     def _result(self, status: str, message: str) -> CheckResult:
         return CheckResult(self.exercise.number, self.number, status, message, self.first_hint, _(self.title))
-
-
-def transitional_judge(judge: Callable[..., str | None], **values: Any) -> None:
-    """TRANSITIONAL: run a judge written in the old style (returns a message when wrong) and
-    raise :class:`WrongAnswer` with it. Removed once every exercise module raises directly."""
-    message = judge(**values)
-    if message is not None:
-        raise WrongAnswer(message)
 
 
 def _label(number: int, title: str) -> str:

@@ -605,73 +605,209 @@ def judge_split_function(split_fn: Any, split_seed: Any, X_parts: tuple, y_parts
     return None
 
 
-#: A history must have at least this many epochs to show a learning curve.
+#: A history must have at least this many epochs to show a learning curve (02_06, 02_07).
 MIN_EPOCHS = 10
 
+#: The Boston column exercises 02_06 and 02_07 leave out: it encodes the share of Black
+#: residents of a town (see datasets/README.md).
+BOSTON_LEFT_OUT = "B"
 
-_BOSTON_FIX = "make it again with train_val_test_split(X, y, ...) in task 1"
-
-
-MEDV_WORDS = {"one": "MEDV", "many": "MEDV values", "column": "MEDV"}  # the target in messages
+#: A part of a split may differ from the size scikit-learn gives it by this many rows.
+BOSTON_SIZE_SLACK = 2
 
 
 def boston_data() -> tuple[pd.DataFrame, pd.Series]:
-    """The Boston features and target ``MEDV`` as loaded by ``load_dataset`` (copies; 02_06)."""
+    """The Boston features and target ``MEDV`` as loaded by ``load_dataset`` (copies; 02_03)."""
     X, y = boston_cached()
     return X.copy(), y.copy()
 
 
-def boston_rows(value: Any, name: str) -> pd.DataFrame:
-    """:func:`~.ex02_04.check_feature_rows` for the Boston features (lessons 02_06, 02_07)."""
-    X_all, y_all = boston_cached()
-    return check_feature_rows(value, name, X_all=X_all, target=str(y_all.name), data="Boston data", fix=_BOSTON_FIX)
+@functools.lru_cache(maxsize=1)
+def boston_exercise_cached() -> tuple[pd.DataFrame, pd.Series]:
+    """The Boston features without ``B`` (12 columns) and ``MEDV``, as exercises 02_06 and
+    02_07 define ``X`` and ``y``. Cached: do not modify."""
+    X, y = boston_cached()
+    return X.drop(columns=[BOSTON_LEFT_OUT]), y
 
 
-def boston_labels(y: Any, X: pd.DataFrame, name: str, x_name: str) -> None:
-    """:func:`~.ex02_05.check_labels` for the Boston target MEDV (lessons 02_06, 02_07)."""
-    check_labels(y, X, name, x_name, y_all=boston_cached()[1], **MEDV_WORDS)
+def boston_exercise_data() -> tuple[pd.DataFrame, pd.Series]:
+    """Copies of :func:`boston_exercise_cached` (tests of exercises 02_06, 02_07)."""
+    X, y = boston_exercise_cached()
+    return X.copy(), y.copy()
 
 
-def judge_boston_split(X_train: Any, X_val: Any, X_test: Any, y_train: Any, y_val: Any, y_test: Any,
-                 split_seed: Any) -> str | None:
-    X_all, y_all = boston_cached()
-    return judge_split(
-        (X_train, X_val, X_test), (y_train, y_val, y_test), split_seed, X_all=X_all, y_all=y_all,
-        check_rows=boston_rows, label_words=MEDV_WORDS,
-        ordered_message=("your parts keep the file order (no shuffling), but the Boston file is ordered by "
-                         "town: shuffle the rows with a seed (leave shuffle=True)"))
+@functools.lru_cache(maxsize=1)
+def _boston_row_lookup() -> dict[bytes, int]:
+    X = boston_exercise_cached()[0]
+    return {_row_key(row): label for row, label in zip(X.to_numpy("float64"), X.index)}
+
+
+def _row_key(row: np.ndarray) -> bytes:
+    return np.asarray(row, dtype="float32").tobytes()
+
+
+def boston_rows(value: Any, name: str) -> np.ndarray:
+    """The row labels (in the student's order) of a part of the Boston features without ``B``.
+
+    A DataFrame with the 12 feature columns (any order) or a 2-D array of 12 columns; its rows
+    are found by their values, so a reset index or ``X.to_numpy()`` is fine. Raises
+    :class:`WrongAnswer` saying what does not fit (exercises 02_06, 02_07)."""
+    X_all, y_all = boston_exercise_cached()
+    columns = list(X_all.columns)
+    if isinstance(value, pd.Series):
+        raise WrongAnswer(_("`{name}` is a single column (a Series); it should be a table of rows of `X`").format(
+            name=name))
+    if isinstance(value, pd.DataFrame):
+        names = [str(c) for c in value.columns]
+        if str(y_all.name) in names:
+            raise WrongAnswer(_("`{name}` still holds the target column {target}: the features must not contain "
+                                "the answer").format(name=name, target=y_all.name))
+        if BOSTON_LEFT_OUT in names:
+            raise WrongAnswer(_("`{name}` holds the column {column}, which this exercise leaves out: split the `X` "
+                                "defined at the top of the notebook").format(name=name, column=BOSTON_LEFT_OUT))
+        if sorted(names) != sorted(columns):
+            raise WrongAnswer(_("`{name}` should have the {n} feature columns of `X`, yours has {columns}").format(
+                name=name, n=len(columns), columns=names))
+        value = value[columns]
+    if isinstance(value, (str, bytes, dict, set)) or np.isscalar(value):
+        raise WrongAnswer(_("`{name}` should be a table of rows of `X` (a DataFrame or 2-D array), yours is a "
+                            "{type}").format(name=name, type=type(value).__name__))
+    try:
+        array = np.asarray(value, dtype="float64")
+    except (TypeError, ValueError):
+        raise WrongAnswer(_("`{name}` should be a table of numbers (rows of `X`), yours is a {type} that cannot be "
+                            "read as numbers").format(name=name, type=type(value).__name__)) from None
+    if array.ndim != 2 or array.shape[1] != len(columns):
+        raise WrongAnswer(_("`{name}` should have {n} columns (the features of `X`), yours has shape {shape}").format(
+            name=name, n=len(columns), shape=array.shape))
+    if len(array) == 0:
+        raise WrongAnswer(_("`{name}` has no rows").format(name=name))
+    lookup = _boston_row_lookup()
+    labels = [lookup.get(_row_key(row)) for row in array]
+    if any(label is None for label in labels):
+        raise WrongAnswer(_("some rows of `{name}` are not rows of `X` (were they normalized or changed?): keep "
+                            "the raw rows that the split returns").format(name=name))
+    if len(set(labels)) != len(labels):
+        raise WrongAnswer(_("`{name}` holds some rows twice").format(name=name))
+    return np.array(labels)
+
+
+def boston_labels(y: Any, rows: np.ndarray, name: str, x_name: str) -> np.ndarray:
+    """``y`` as an array after checking that it holds MEDV of ``rows`` in the same order
+    (a Series, a one-column DataFrame, an array or a list). Exercises 02_06, 02_07."""
+    y_all = boston_exercise_cached()[1]
+    if isinstance(y, pd.DataFrame):
+        if y.shape[1] != 1:
+            raise WrongAnswer(_("`{name}` should hold one column, MEDV; yours has {n}").format(name=name, n=y.shape[1]))
+        y = y.iloc[:, 0]
+    if isinstance(y, (str, bytes, dict, set)) or np.ndim(y) == 0:
+        raise WrongAnswer(_("`{name}` should hold one MEDV per row of `{x_name}` ({n}), yours is a {type}").format(
+            name=name, x_name=x_name, n=len(rows), type=type(y).__name__))
+    try:
+        values = np.asarray(y, dtype="float64").reshape(-1)
+    except (TypeError, ValueError):
+        raise WrongAnswer(_("`{name}` should hold numbers (the MEDV values)").format(name=name)) from None
+    if len(values) != len(rows):
+        raise WrongAnswer(_("`{name}` should hold one MEDV per row of `{x_name}` ({n}), yours holds {m}").format(
+            name=name, x_name=x_name, n=len(rows), m=len(values)))
+    if not np.allclose(values, y_all.loc[rows].to_numpy(), rtol=1e-6, atol=1e-6):
+        raise WrongAnswer(_("`{name}` is not the MEDV of the rows in `{x_name}`, in their order: split X and y "
+                            "together, in the same call").format(name=name, x_name=x_name))
+    return values
+
+
+def _sklearn_parts(n: int, test_size: float, val_size: float, seed: int, shuffle: bool = True) -> list[set]:
+    from sklearn.model_selection import train_test_split
+
+    options = {"random_state": seed} if shuffle else {"shuffle": False}
+    rest, test = train_test_split(np.arange(n), test_size=test_size, **options)
+    train, val = train_test_split(rest, test_size=val_size, **options)
+    return [set(train.tolist()), set(val.tolist()), set(test.tolist())]
+
+
+def _course_parts(X: pd.DataFrame, y: pd.Series, test_size: float, val_size: float, seed: int) -> list[set]:
+    from course_utils.lesson.split import train_val_test_split
+
+    s = train_val_test_split(X, y, test_size=test_size, val_size=(1 - test_size) * val_size, seed=seed)
+    return [set(part.index.tolist()) for part in (s.X_train, s.X_val, s.X_test)]
+
+
+def boston_split_sizes(test_size: float, val_size: float) -> tuple[int, int, int]:
+    """Rows of (train, validation, test) that ``train_test_split`` twice gives the Boston data."""
+    n = len(boston_exercise_cached()[0])
+    n_test = int(np.ceil(test_size * n))
+    n_val = int(np.ceil(val_size * (n - n_test)))
+    return n - n_test - n_val, n_val, n_test
+
+
+def judge_boston_split(X_parts: tuple, y_parts: tuple, split_seed: Any, *, test_size: float,
+                       val_size: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Judge a shuffled, seeded split of the Boston features without ``B`` into
+    ``(X_train, X_val, X_test)`` and ``(y_train, y_val, y_test)``: the slides' two calls
+    ``train_test_split(X, y, test_size=test_size, random_state=split_seed)`` and
+    ``train_test_split(X_train1, y_train1, test_size=val_size, random_state=split_seed)``
+    (or the course's ``train_val_test_split`` with the same fractions and ``seed=split_seed``).
+    Returns the row labels of the three parts; raises :class:`WrongAnswer` (02_06, 02_07)."""
+    X_all, y_all = boston_exercise_cached()
+    n = len(X_all)
+    if isinstance(split_seed, (bool, np.bool_)) or not isinstance(split_seed, (int, np.integer)) or split_seed < 0:
+        raise WrongAnswer(_("`split_seed` should be a whole number >= 0 (the random_state of your split), yours is "
+                            "{value!r}").format(value=split_seed))
+    keys = ("train", "val", "test")
+    rows = [boston_rows(value, "X_" + key) for key, value in zip(keys, X_parts)]
+    for key, part, y in zip(keys, rows, y_parts):
+        boston_labels(y, part, "y_" + key, "X_" + key)
+    for key, part, size in zip(keys, rows, boston_split_sizes(test_size, val_size)):
+        if abs(len(part) - size) > BOSTON_SIZE_SLACK:
+            raise WrongAnswer(_("`X_{key}` has {n} of the {total} rows, about {size} were expected: check test_size in "
+                                "both train_test_split calls (the second one splits the rest)").format(
+                                    key=key, n=len(part), total=n, size=size))
+    seen = [set(part.tolist()) for part in rows]
+    if seen[0] & seen[1] or seen[0] & seen[2] or seen[1] & seen[2]:
+        raise WrongAnswer(_("some rows sit in two parts at once: training, validation and test rows must not "
+                            "overlap"))
+    if set().union(*seen) != set(X_all.index):
+        raise WrongAnswer(_("some rows of `X` are in no part: together the three parts must hold every row"))
+    seed = int(split_seed)
+    if seen == _sklearn_parts(n, test_size, val_size, seed) or seen == _course_parts(X_all, y_all, test_size,
+                                                                                    val_size, seed):
+        return tuple(rows)
+    if seen == _sklearn_parts(n, test_size, val_size, seed, shuffle=False):
+        raise WrongAnswer(_("your parts keep the file order (shuffle=False), but the Boston file is ordered by town: "
+                            "shuffle with a fixed random_state"))
+    raise WrongAnswer(_("`split_seed` does not reproduce your split: pass random_state=split_seed to BOTH "
+                        "train_test_split calls, so that running the notebook again gives the same rows"))
 
 
 def history_dict(history: Any, name: str = "history") -> dict[str, np.ndarray]:
-    """``loss`` and ``val_loss`` of a Keras History (or of its ``.history`` dict) as float
-    arrays of equal length >= :data:`MIN_EPOCHS`, or WrongAnswer saying what is wrong (02_06)."""
-    if history is None:
-        raise WrongAnswer(f"`{name}` is None — keep what training returns: "
-                          f"`{name} = fit_fast(...)` (or `model.fit(...)`)")
+    """``loss`` and ``val_loss`` of a Keras History (exported as ``HistoryRecord``) or of its
+    ``.history`` dict, as float arrays of equal length >= :data:`MIN_EPOCHS`; raises
+    :class:`WrongAnswer` saying what is wrong (exercises 02_06, 02_07)."""
     data = getattr(history, "history", history)
     if not isinstance(data, dict):
-        raise WrongAnswer(f"`{name}` should be the History returned by fit_fast / model.fit (or its "
-                          f"`.history` dict), yours is a {type(history).__name__}")
+        raise WrongAnswer(_("`{name}` should be what model.fit returns (a History, or its `.history` dict), yours "
+                            "is a {type}").format(name=name, type=type(history).__name__))
     if "loss" not in data:
-        raise WrongAnswer(f"`{name}` has no 'loss' entry: keep what training returns, "
-                          f"`{name} = fit_fast(...)`")
+        raise WrongAnswer(_("`{name}` has no 'loss': keep what training returns, `{name} = model.fit(...)`").format(
+            name=name))
     if "val_loss" not in data:
-        raise WrongAnswer(f"`{name}` has no 'val_loss': train with validation_data=(X_val_n, y_val) "
-                          f"so that Keras measures the validation loss after every epoch")
+        raise WrongAnswer(_("`{name}` has no 'val_loss': train with validation_data=(..., y_val) so that Keras "
+                            "measures the validation loss after every epoch").format(name=name))
     out = {}
     for key in ("loss", "val_loss"):
         try:
             values = np.asarray(data[key], dtype="float64").reshape(-1)
         except (TypeError, ValueError):
-            raise WrongAnswer(f"`{name}`['{key}'] should be a list of numbers, one per epoch") from None
+            raise WrongAnswer(_("`{name}`['{key}'] should be a list of numbers, one per epoch").format(
+                name=name, key=key)) from None
         if not np.all(np.isfinite(values)):
-            raise WrongAnswer(f"`{name}`['{key}'] contains NaN or infinity: training diverged "
-                              f"(standardize the inputs or use a smaller learning rate)")
+            raise WrongAnswer(_("`{name}`['{key}'] contains NaN or infinity: training diverged (use a smaller "
+                                "learning rate)").format(name=name, key=key))
         out[key] = values
     if len(out["loss"]) != len(out["val_loss"]):
-        raise WrongAnswer(f"`{name}` has {len(out['loss'])} training losses but "
-                          f"{len(out['val_loss'])} validation losses: keep one training run's History")
+        raise WrongAnswer(_("`{name}` has {n} training losses but {m} validation losses: keep one training run's "
+                            "History").format(name=name, n=len(out["loss"]), m=len(out["val_loss"])))
     if len(out["loss"]) < MIN_EPOCHS:
-        raise WrongAnswer(f"`{name}` holds only {len(out['loss'])} epoch(s): train for at least "
-                          f"{MIN_EPOCHS} epochs to see how the two losses develop")
+        raise WrongAnswer(_("`{name}` holds only {n} epoch(s): train for at least {min} epochs to see how the two "
+                            "losses develop").format(name=name, n=len(out["loss"]), min=MIN_EPOCHS))
     return out

@@ -1,56 +1,17 @@
-"""The course's regression net for the house-price data, defined once (lesson 02_07).
+"""The course's regression nets, defined once (lesson 02_07, "Going further"; benchmarks P3, P4).
 
-Lesson 02_07 trains it on the seeded 231 / 58 / 125-row split of ``house_price_of_unit_area.csv``
-and compares it with a linear regression; the benchmark ``benchmarks/p3_house_cv.py`` builds
-*exactly this model* with :func:`house_price_model` and trains it for :data:`HOUSE_EPOCHS`
-epochs with batch size :data:`HOUSE_BATCH_SIZE` (``fit_fast``), so the notebook and the
-benchmark cannot drift apart. ``benchmarks/p4_boston_protocol.py`` (the Keras book's Boston
-protocol) uses :func:`boston_model` with :data:`BOSTON_EPOCHS` and :data:`BOSTON_BATCH_SIZE`.
+``house_price_model(n_features, seed=...)`` builds and compiles the course's house-price net
+(two hidden layers of 64 ReLU units, Huber loss, AdamW with a cosine-decaying learning rate);
+train it with ``fit_fast(model, x, y, epochs=HOUSE_EPOCHS, batch_size=HOUSE_BATCH_SIZE)`` on
+inputs standardized with the training rows' statistics, usually after adding the neighbour
+price (``NeighbourPrice(k=HOUSE_NEIGHBOURS)``, lesson 02_07)::
 
-The model
----------
-``n_features → Dense(64, relu) → Dense(64, relu) → Dense(1)`` (linear output: a price),
-trained on the Huber loss with δ = 5 (squared error for errors up to 5, absolute error
-beyond, so the one extreme sale of the house data, 117.5, pulls it far less than the squared
-error does), with AdamW (``learning_rate`` 0.01, ``weight_decay`` 0.1) whose learning rate
-falls along a cosine curve (``keras.optimizers.schedules.CosineDecay``) from 0.01 to 0 over
-the ``HOUSE_EPOCHS`` full-batch steps of one training run. MAE and MSE are metrics.
+    model = house_price_model(X_train_n.shape[1], seed=0)
+    fit_fast(model, X_train_n, y_train, epochs=HOUSE_EPOCHS, batch_size=HOUSE_BATCH_SIZE)
 
-Inputs must be standardized (정규화 normalization) with the mean and standard deviation of
-the **training rows only** (``StandardNormalizer().fit(X_train)``); raw features (metres
-next to degrees) or statistics that saw the test rows make the numbers below meaningless.
-The course's full recipe (lesson 02_07, section 7) first appends the neighbour-price column
-(``course_utils.lesson.neighbour_price.NeighbourPrice(k=HOUSE_NEIGHBOURS)``, fit on the training
-rows, leave-one-out for the training rows themselves), then standardizes the 6 columns.
-
-What was measured
------------------
-On the benchmark's folds (``python -m benchmarks.p3_house_cv``: RepeatedKFold 5 × 3, seed 0,
-every statistic fit on each training fold; 2026-11-22), mean held-out RMSE (10,000 NTD per
-ping): this net with the neighbour price 7.49 (7.42-7.50 over three weight seeds per fold),
-without it 7.67; linear regression 8.93, RandomForest 7.61, HistGradientBoosting 7.53 on the
-5 data columns (7.81, 7.58, 7.50 when they get the neighbour price too). About 1 s per fit
-on a shared 2-core CPU. Details and the goals in ``benchmarks/README.md``.
-
-How this recipe was chosen (a vectorized search over the same folds, several weight seeds
-each; each figure the mean RMSE of single nets): the previous recipe, MAE loss with AdamW
-0.003 on the 5 columns, got 7.80; the Huber loss with 0.01 on the 5 columns 7.67. Widths
-of 128 and 256, a third layer, MSE, GELU/SiLU, 1000 epochs, mini-batches, weight decay 0
-or 1 and averaging five nets all stayed at 7.7-8.0 without a location feature: the nets
-were limited by bias, not variance. Location features fit on the training rows
-closed the gap: random Fourier features of the coordinates 7.53-7.84 depending on their
-random draw (not robust), the neighbour price 7.43-7.52 (k = 2-4, δ = 3-10, learning rate
-0.005-0.02 all similar; k = 3 chosen). The neighbour's mean instead of the median, the
-distance to the nearest sale as an extra column, a log target and 128-unit layers did not
-help reliably; on lesson 02_07's smaller split (231 training rows) the 128-unit net was
-clearly worse.
-
-Boston (:func:`boston_model`): on the Keras book's protocol (the 404 training rows of
-``keras.datasets.boston_housing``, 4 contiguous folds, statistics from the training folds)
-the book's reference net (64-64 ReLU, RMSprop, MSE, batch 16, 100 epochs) got a mean
-validation MAE of 2.269 here; the same net with the Huber loss (δ = 2) and Adam 0.001 got
-2.244 (``python -m benchmarks.p4_boston_protocol``). The house-price recipe of the time
-(MAE loss, AdamW 0.003) applied to Boston did worse (2.374).
+``boston_model`` is the net of benchmark P4 (the Keras book's Boston protocol). The benchmarks
+import these builders and constants, so what they measure is exactly this code. How the recipe
+was chosen and what it scores: ``benchmarks/README.md`` (P3, P4).
 """
 
 from __future__ import annotations
@@ -103,9 +64,8 @@ def house_price_model(n_features: int = 5, *, seed: int | None = None):
     MSE as metrics), AdamW(learning rate 0.01 with cosine decay to 0 over :data:`HOUSE_EPOCHS`
     steps, weight decay 0.1). Train it with
     ``fit_fast(model, x, y, epochs=HOUSE_EPOCHS, batch_size=HOUSE_BATCH_SIZE)`` on inputs
-    standardized with the training rows' statistics. Measured under repeated 5-fold CV on the
-    house data: mean RMSE 7.49 with the neighbour-price column, 7.67 without (see the module
-    docstring); ``benchmarks/p3_house_cv.py`` uses exactly this builder.
+    standardized with the training rows' statistics; ``benchmarks/p3_house_cv.py`` uses exactly
+    this builder (its results: ``benchmarks/README.md``).
 
     ``n_features``: number of input columns (5 for the house data, 6 with the neighbour
     price, 13 for Boston, 12 for Boston without ``B``). ``seed``: an integer fixes the initial
@@ -125,13 +85,13 @@ def house_price_model(n_features: int = 5, *, seed: int | None = None):
 
 
 def boston_model(n_features: int = 13, *, seed: int | None = None):
-    """Build and compile the course's net for the Boston data (benchmark P4, lesson 02_07).
+    """Build and compile the course's net for the Boston data (benchmark P4).
 
     The Keras book's reference architecture (``n_features → Dense(64, relu) → Dense(64,
     relu) → Dense(1)``) with the Huber loss (δ = 2, MAE as a metric) and Adam(0.001); train
     it with ``fit_fast(model, x, y, epochs=BOSTON_EPOCHS, batch_size=BOSTON_BATCH_SIZE)`` on
-    standardized inputs. Measured on the book's protocol: mean validation MAE 2.244 (the
-    reference net with RMSprop and MSE: 2.269). ``seed`` as in :func:`house_price_model`.
+    standardized inputs (results: ``benchmarks/README.md``, P4). ``seed`` as in
+    :func:`house_price_model`.
     """
     import keras
 

@@ -4,7 +4,7 @@ Many of the 414 houses were sold more than once at the same spot, and price depe
 location far more sharply than a small MLP on standardized latitude and longitude can follow.
 Tree ensembles reuse such exact matches well; a net gets the same information from one extra
 column, the **neighbour price** (이웃 가격): the median price of the ``k`` training sales
-nearest on the map. Lesson 02_07 (section 7) adds it, and ``benchmarks/p3_house_cv.py``
+nearest on the map. Lesson 02_07 ("Going further") adds it, and ``benchmarks/p3_house_cv.py``
 measures the course's net with it::
 
     nbr = NeighbourPrice(k=3).fit(X_train, y_train)

@@ -3,6 +3,8 @@
     course list                       lessons and their notebooks
     course start 02_00 [--new]        copy an exercise into work/ (never overwrites)
     course grade FILE [--json]        run a filled notebook in a fresh kernel and grade it
+    course grade DIR|ZIP… --out grades/   grade a class: gradebook.csv + feedback pages
+    course export-autograder 02_00 -o autograder.zip   the grader for Gradescope
     course run [--workers 2] [02_01…] execute the course, build the site in build/site/
     course site                       rebuild build/site/ from the last run (no execution)
     course generate [--check]         make exercises/ from solutions/
@@ -69,13 +71,66 @@ def _cmd_start(args) -> int:
     return 0
 
 
-def _cmd_grade(args) -> int:
-    from .grader import grade_notebook
+# --- grading (issue 11): course grade, course export-autograder -----------------------------
 
-    report = grade_notebook(args.notebook, exercise=args.exercise, cell_timeout=args.timeout,
-                            total_timeout=args.total_timeout)
-    print(report.to_json() if args.json else report.to_text())
-    return report.exit_code
+
+def _cmd_grade(args) -> int:
+    from pathlib import Path
+
+    from .grader import grade_notebook, grade_submissions
+
+    paths = args.submissions
+    single = len(paths) == 1 and not Path(paths[0]).is_dir() and not paths[0].lower().endswith(".zip")
+    if single and args.out is None:
+        report = grade_notebook(paths[0], exercise=args.exercise, cell_timeout=args.timeout,
+                                total_timeout=args.total_timeout)
+        print(report.to_json() if args.json else report.to_text())
+        return report.exit_code
+    out = Path(args.out or "grades")
+    reports = grade_submissions(paths, out, exercise=args.exercise, workers=args.workers, cell_timeout=args.timeout,
+                                total_timeout=args.total_timeout, progress=not args.quiet)
+    if args.json:
+        import json
+
+        print(json.dumps([r.to_dict() for r in reports], ensure_ascii=False, indent=2))
+    else:
+        graded = sum(r.problem is None for r in reports)
+        print(f"{len(reports)} submissions: {graded} graded, {len(reports) - graded} not gradable or tampering. "
+              f"Gradebook: {out / 'gradebook.csv'} · feedback pages: {out / 'feedback'}/ · {out / 'index.html'}")
+    return max((r.exit_code for r in reports), default=0)
+
+
+def _cmd_export_autograder(args) -> int:
+    from .autograder import export_gradescope
+
+    path = export_gradescope(args.exercise, args.output, cell_timeout=args.timeout, total_timeout=args.total_timeout)
+    print(f"wrote {path} (Gradescope autograder for exercise {args.exercise}; upload it as the assignment's "
+          "autograder, Ubuntu base image)")
+    return 0
+
+
+def _add_grading_commands(sub) -> None:
+    p = sub.add_parser("grade", help="grade exercise notebooks: one file, folders or zips of a whole class "
+                                     "(files are never modified)")
+    p.add_argument("submissions", nargs="+", metavar="FILE|FOLDER|ZIP")
+    p.add_argument("--exercise", help="the exercise number, if the file names do not say it")
+    p.add_argument("--timeout", type=positive_float, default=60, help="seconds allowed per cell (default 60)")
+    p.add_argument("--total-timeout", type=positive_float, default=900, help="seconds allowed per notebook (default 900)")
+    p.add_argument("--workers", type=positive_int, default=None, help="submissions graded at once (default: the CPU cores)")
+    p.add_argument("--out", help="folder for gradebook.csv and feedback/ (default for many: grades/)")
+    p.add_argument("--quiet", action="store_true", help="no progress display")
+    p.add_argument("--json", action="store_true", help="print a machine-readable report")
+    p.set_defaults(func=_cmd_grade)
+
+    p = sub.add_parser("export-autograder", help="package the grader for a hosted autograder (Gradescope)")
+    p.add_argument("exercise", help="exercise number, e.g. 02_00")
+    p.add_argument("--format", choices=["gradescope"], default="gradescope")
+    p.add_argument("-o", "--output", default=None, help="zip to write (default autograder-02_NN.zip)")
+    p.add_argument("--timeout", type=positive_float, default=60, help="seconds allowed per cell (default 60)")
+    p.add_argument("--total-timeout", type=positive_float, default=900, help="seconds allowed per notebook (default 900)")
+    p.set_defaults(func=_cmd_export_autograder)
+
+# --- end of grading commands ---------------------------------------------------------------
 
 
 def _cmd_run(args) -> int:
@@ -186,13 +241,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--new", action="store_true", help="make a fresh numbered copy even if one exists")
     p.set_defaults(func=_cmd_start)
 
-    p = sub.add_parser("grade", help="grade a filled exercise notebook (the file is never modified)")
-    p.add_argument("notebook")
-    p.add_argument("--exercise", help="the exercise number, if the file name does not say it")
-    p.add_argument("--timeout", type=positive_float, default=60, help="seconds allowed per cell (default 60)")
-    p.add_argument("--total-timeout", type=positive_float, default=900, help="seconds allowed in all (default 900)")
-    p.add_argument("--json", action="store_true", help="print a machine-readable report")
-    p.set_defaults(func=_cmd_grade)
+    _add_grading_commands(sub)
 
     p = sub.add_parser("run", help="execute every practice and solution notebook, build the site in build/site/",
                        parents=[where])

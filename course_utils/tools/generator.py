@@ -62,6 +62,7 @@ __all__ = [
     "generate_all",
     "run",
     "exercise_run_problems",
+    "nbgrader_metadata",
     "main",
 ]
 
@@ -333,6 +334,33 @@ def exercise_run_problems(result: "ExecutionResult") -> list[str]:
     return problems
 
 
+# --------------------------------------------------------------------------- nbgrader metadata (issue 11)
+
+_CHECK_CALL = re.compile(r"\btask(\d+)\s*\.\s*check\s*\(")
+
+
+def nbgrader_metadata(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """A copy of the solution ``nb`` with nbgrader 0.9's cell metadata: every cell holding a
+    ``### BEGIN SOLUTION`` block is a solution cell, every cell calling ``checks.taskN.check()``
+    an autograded test worth one point per task it checks (locked); other cells carry no
+    nbgrader metadata. ``grade_id`` values are stable (``taskN-check``, ``cell-NN-answer``)."""
+    nb = copy.deepcopy(nb)
+    for index, cell in enumerate(nb.cells):
+        source = "".join(cell.source) if isinstance(cell.get("source"), list) else cell.get("source", "")
+        meta = dict(cell.get("metadata", {}))
+        meta.pop("nbgrader", None)
+        tasks = [int(n) for n in _CHECK_CALL.findall(source)] if cell.cell_type == "code" else []
+        base = {"schema_version": 3, "task": False}
+        if any(_MARKER.match(line) for line in source.split("\n")):
+            meta["nbgrader"] = {**base, "grade": False, "grade_id": f"cell-{index:02d}-answer",
+                                "locked": False, "solution": True}
+        elif tasks:
+            meta["nbgrader"] = {**base, "grade": True, "grade_id": "-".join(f"task{n}" for n in tasks) + "-check",
+                                "locked": True, "points": len(tasks), "solution": False}
+        cell["metadata"] = nbformat.NotebookNode(meta)
+    return nb
+
+
 # --------------------------------------------------------------------------- whole course
 
 
@@ -371,20 +399,26 @@ def generate_all(root: str | Path, names: Iterable[str] | None = None, check: bo
         )
     solutions = sorted(solutions_dir.glob("*.ipynb"))
     selected = _select(solutions, names)
-    made: list[tuple[Path, nbformat.NotebookNode, str]] = []
+    made: list[tuple[Path, nbformat.NotebookNode, Path, nbformat.NotebookNode, str]] = []
     broken: list[NotebookError] = []
     for solution_path in selected:  # 1. check every solution; write nothing yet
         try:
-            exercise = generate_exercise(read_notebook(solution_path), solution_path.name)
+            solution = nbgrader_metadata(read_notebook(solution_path))
+            exercise = generate_exercise(solution, solution_path.name)
         except NotebookError as exc:
             broken.append(exc)
             continue
-        made.append((exercises_dir / solution_path.name, exercise, dumps_notebook(clean_notebook(exercise))))
+        made.append((solution_path, solution, exercises_dir / solution_path.name, exercise,
+                     dumps_notebook(clean_notebook(exercise))))
     if broken:
         others = "" if len(broken) == 1 else f" ({len(broken) - 1} more broken: " + " | ".join(map(str, broken[1:])) + ")"
         raise NotebookError(f"{broken[0]}{others} Nothing was written: fix the solution(s), then generate again.")
     listed: list[str] = []
-    for target, exercise, text in made:  # 2. write the exercises that changed
+    for solution_path, solution, target, exercise, text in made:  # 2. write what changed
+        if dumps_notebook(clean_notebook(solution)) != solution_path.read_text(encoding="utf-8"):
+            if not check:
+                write_notebook(solution, solution_path)   # its nbgrader metadata was missing or stale
+            listed.append(solution_path.relative_to(root).as_posix())
         current = target.read_text(encoding="utf-8") if target.is_file() else None
         if current == text:
             continue

@@ -175,10 +175,16 @@ def _load(path: Path, kind: str, stem: str, lang: str) -> polib.POFile | None:
         raise NotebookError(f"{path} is not a readable PO catalogue ({exc}). Restore it from git.") from None
 
 
+def _po_text(po: polib.POFile) -> str:
+    """A catalogue as it is written to disk (ending with one newline)."""
+    text = str(po)
+    return text if text.endswith("\n") else text + "\n"
+
+
 def _save(po: polib.POFile, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(str(po) if str(po).endswith("\n") else str(po) + "\n", encoding="utf-8")
+    tmp.write_text(_po_text(po), encoding="utf-8")
     tmp.replace(path)
 
 
@@ -190,7 +196,7 @@ def update_all(root: Path, lang: str = LANG) -> list[Path]:
         before = target.read_text(encoding="utf-8") if target.is_file() else None
         po = update_catalogue(read_notebook(path), _load(target, kind, path.stem, lang), kind=kind,
                               stem=path.stem, lang=lang)
-        if str(po) + ("" if str(po).endswith("\n") else "\n") != before:
+        if _po_text(po) != before:
             _save(po, target)
             changed.append(target)
     return changed
@@ -243,7 +249,7 @@ def check_all(root: Path, lang: str = LANG) -> Status:
         target = catalogue_path(root, kind, path.stem, lang)
         po = _load(target, kind, path.stem, lang)
         current = update_catalogue(read_notebook(path), po, kind=kind, stem=path.stem, lang=lang)
-        if po is None or str(current) != str(po):
+        if po is None or _po_text(current) != _po_text(po):
             status.drifted.append(f"{target.relative_to(root)} (run `course translate update`)")
         for entry in current:
             if entry.obsolete:
@@ -258,7 +264,7 @@ def check_all(root: Path, lang: str = LANG) -> Status:
             status.drifted.append(f"{target.relative_to(root)} (run `course translate build`)")
     messages = update_messages(root, lang)
     target = messages_path(root, lang)
-    if not target.is_file() or target.read_text(encoding="utf-8") != str(messages) + "\n":
+    if not target.is_file() or target.read_text(encoding="utf-8") != _po_text(messages):
         status.drifted.append(f"{target.relative_to(root)} (run `course translate update`)")
     for entry in messages:
         if not entry.obsolete and not entry.msgstr:
@@ -328,7 +334,7 @@ def main(argv: list[str], root: Path) -> int:
             print(f"updated {path.relative_to(root)}")
         messages = update_messages(root)
         target = messages_path(root)
-        if not target.is_file() or target.read_text(encoding="utf-8") != str(messages) + "\n":
+        if not target.is_file() or target.read_text(encoding="utf-8") != _po_text(messages):
             _save(messages, target)
             print(f"updated {target.relative_to(root)}")
         return 0
