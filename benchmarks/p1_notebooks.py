@@ -27,6 +27,8 @@ processes with ``--plain`` (``COURSE_FAST_KERNELS=0``, how every kernel started 
     python -m benchmarks.p1_notebooks --simulate-ko    # also time a two-edition course
     python -m benchmarks.p1_notebooks --course-only [--simulate-ko] [--plain]   # only the course pass(es)
     python -m benchmarks.p1_notebooks --fixed-cost [--plain]   # 40 notebooks holding only their set-up cell
+    python -m benchmarks.p1_notebooks --compare        # course passes forked and plain, English and both
+                                                       # editions, and every notebook's outputs compared
 
 ``--fixed-cost`` measures what every notebook pays before its lesson starts: a temporary
 two-edition course in which each of the 40 notebooks keeps only its title and set-up cell,
@@ -189,15 +191,17 @@ def serial_pass(plain: bool) -> tuple[list[dict], dict | None]:
     return rows, zygote
 
 
-def run_course_here(root: Path) -> dict:
-    """``--course ROOT``: ``course run --no-site`` with 2 workers, timed; peak memory of the tree."""
+def run_course_here(root: Path, keep: Path | None = None) -> dict:
+    """``--course ROOT [BUILD]``: ``course run --no-site`` with 2 workers, timed; peak memory of the
+    tree. With BUILD the executed notebooks stay in ``BUILD/executed`` (for ``--compare``)."""
     from course_utils.tools.course_runner import collect, run_course
 
     sampler = _TreeMemory()
     sampler.start()
     with tempfile.TemporaryDirectory() as build:
         start = time.perf_counter()
-        runs, _ = run_course(root=root, build=Path(build), workers=2, stream=open(os.devnull, "w"), site=False)
+        runs, _ = run_course(root=root, build=keep or Path(build), workers=2, stream=open(os.devnull, "w"),
+                             site=False)
         wall = time.perf_counter() - start
     sampler.stop()
     from course_utils.tools import kernels
@@ -263,12 +267,12 @@ def _smaps_rollup(pid: int) -> dict:
     return fields
 
 
-def course_pass(plain: bool, root: Path = ROOT) -> dict:
+def course_pass(plain: bool, root: Path = ROOT, keep: Path | None = None) -> dict:
     """Run ``--course`` in a child process; add its CPU seconds (everything under it)."""
     env = {**os.environ, "COURSE_FAST_KERNELS": "0" if plain else "1"}
     before = _cpu(resource.RUSAGE_CHILDREN)
-    out = subprocess.run([sys.executable, "-m", "benchmarks.p1_notebooks", "--course", str(root)],
-                         cwd=ROOT, capture_output=True, text=True, env=env)
+    out = subprocess.run([sys.executable, "-m", "benchmarks.p1_notebooks", "--course", str(root),
+                          *([str(keep)] if keep else [])], cwd=ROOT, capture_output=True, text=True, env=env)
     try:
         data = json.loads(out.stdout.strip().splitlines()[-1])
     except (IndexError, json.JSONDecodeError):
@@ -286,6 +290,65 @@ def simulated_two_editions() -> tempfile.TemporaryDirectory:
             for path in sorted((ROOT / kind).glob("*.ipynb")):
                 shutil.copy2(path, target / path.name)
     return tmp
+
+
+def english_only() -> tempfile.TemporaryDirectory:
+    """A temporary course holding only the English practice and solution notebooks."""
+    tmp = tempfile.TemporaryDirectory(prefix="p1-english-")
+    for kind in ("notebooks", "solutions"):
+        target = Path(tmp.name) / kind
+        target.mkdir(parents=True)
+        for path in sorted((ROOT / kind).glob("*.ipynb")):
+            shutil.copy2(path, target / path.name)
+    return tmp
+
+
+#: What may differ between two runs of the same notebook: Keras' per-epoch durations, a
+#: progress bar's elapsed time and rate.
+_TIMING = re.compile(r"\b\d+(?:\.\d+)?(?:ms|us|µs|s)(?:/step)?\b|\b\d+:\d\d(?::\d\d)?\b|[\d.]+ ?(?:it|s)/(?:s|it)\b")
+
+
+def comparable_outputs(nb) -> list[list[dict]]:
+    """Each code cell's outputs, consecutive stream outputs joined (how a stream is cut into
+    messages depends on timing), execution counts, timings and widget ids left out."""
+    cells = []
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        kept: list[dict] = []
+        for out in cell.get("outputs", []):
+            out = {k: v for k, v in out.items() if k not in ("execution_count", "metadata")}
+            if out["output_type"] == "stream" and kept and kept[-1].get("name") == out["name"]:
+                kept[-1]["text"] += out["text"]
+            else:
+                kept.append(dict(out))
+        for out in kept:
+            if "text" in out:
+                out["text"] = _TIMING.sub("<time>", out["text"])
+            widget = out.get("data", {}).get("application/vnd.jupyter.widget-view+json")
+            if widget:  # a progress bar's widget: a new random id in every run
+                out["data"] = {**out["data"], "application/vnd.jupyter.widget-view+json": {**widget, "model_id": "<id>"}}
+        cells.append(kept)
+    return cells
+
+
+def compare_runs(forked: Path, plain: Path) -> tuple[int, list[str]]:
+    """Compare the executed notebooks of two course passes: (how many compared, which differ and where)."""
+    from course_utils.tools.notebook_io import read_notebook
+
+    differ, count = [], 0
+    for path in sorted((forked / "executed").rglob("*.ipynb")):
+        rel = path.relative_to(forked / "executed")
+        other = plain / "executed" / rel
+        if not other.is_file():
+            differ.append(f"{rel}: no plain run")
+            continue
+        count += 1
+        a, b = comparable_outputs(read_notebook(path)), comparable_outputs(read_notebook(other))
+        if a != b:
+            first = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+            differ.append(f"{rel}: code cell {first + 1} differs")
+    return count, differ
 
 
 def fixed_cost_course() -> tempfile.TemporaryDirectory:
@@ -331,6 +394,8 @@ def main(argv: list[str] | None = None) -> dict:
         print(f"fixed cost per notebook: {fixed['cpu'] / fixed['count']:.2f} s CPU, "
               f"{2 * fixed['wall'] / fixed['count']:.2f} s of a worker's wall time; load {_load()}")
         return {"fixed_wall": fixed["wall"], "fixed_cpu": fixed["cpu"]}
+    if "--compare" in argv:
+        return compare_main()
     p1_ok = True
     if not course_only:
         rows, zygote = serial_pass(plain)
@@ -349,6 +414,11 @@ def main(argv: list[str] | None = None) -> dict:
         p1_ok = worst <= GOAL_NOTEBOOK_S and peak <= GOAL_MEM_GB and all(r["ok"] for r in rows)
         results.update(serial_total=serial_total, serial_cpu=serial_cpu,
                        per_notebook={r["name"]: r["wall"] for r in rows})
+    if (ROOT / "notebooks" / "ko").is_dir():  # the English edition on its own, then both
+        with english_only() as tmp:
+            alone = course_pass(plain, Path(tmp))
+        p1_ok = _course_line("course run, English edition", alone, GOAL_TOTAL_S) and p1_ok
+        results.update(english_total=alone["wall"], english_cpu=alone["cpu"])
     english = course_pass(plain)
     p1_ok = _course_line("course run", english, GOAL_TWO_EDITIONS_S if len(english["editions"]) > 1 else GOAL_TOTAL_S) \
         and p1_ok
@@ -379,13 +449,36 @@ def main(argv: list[str] | None = None) -> dict:
     return results
 
 
+def compare_main() -> dict:
+    """``--compare``: the course passes with forked and with plain kernels, English only and both
+    editions, side by side; then every executed notebook of the two-edition passes compared."""
+    results: dict = {}
+    with tempfile.TemporaryDirectory(prefix="p1-compare-") as keep, english_only() as english:
+        keep = Path(keep)
+        for label, root, goal in (("English course", Path(english), GOAL_TOTAL_S),
+                                  ("both editions", ROOT, GOAL_TWO_EDITIONS_S)):
+            for plain in (False, True):
+                kind = "plain" if plain else "forked"
+                data = course_pass(plain, root, keep / f"{label}-{kind}" if root == ROOT else None)
+                ok = _course_line(f"{label}, {kind} kernels", data, goal)
+                print(f"  load average after: {_load()}", flush=True)
+                results[f"{label}, {kind}"] = data
+                if not plain:
+                    results[f"P1 {label}"] = ok and data["slowest"][0] <= GOAL_NOTEBOOK_S
+        count, differ = compare_runs(keep / "both editions-forked", keep / "both editions-plain")
+    print(f"outputs, forked vs plain kernels: {count - len(differ)} of {count} notebooks identical"
+          + (f"; differ: {differ}" if differ else "") + f" — {verdict(not differ and count > 0)}")
+    results["P1 outputs"] = not differ and count > 0
+    return results
+
+
 if __name__ == "__main__":
     if len(sys.argv) == 3 and sys.argv[1] == "--one":
         print(json.dumps(run_one(Path(sys.argv[2]))))
     elif len(sys.argv) >= 2 and sys.argv[1] == "--serial":
         run_serial([Path(p) for p in sys.argv[2:]])
-    elif len(sys.argv) == 3 and sys.argv[1] == "--course":
-        print(json.dumps(run_course_here(Path(sys.argv[2]))))
+    elif len(sys.argv) in (3, 4) and sys.argv[1] == "--course":
+        print(json.dumps(run_course_here(Path(sys.argv[2]), Path(sys.argv[3]) if len(sys.argv) == 4 else None)))
     else:
         results = main(sys.argv[1:])
         sys.exit(0 if all(v for k, v in results.items() if k.startswith("P")) else 1)

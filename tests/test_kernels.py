@@ -10,7 +10,6 @@ from __future__ import annotations
 import ast
 import json
 import os
-import re
 import signal
 import subprocess
 import sys
@@ -22,14 +21,13 @@ import pytest
 from jupyter_client import KernelManager
 from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
 
+from benchmarks.p1_notebooks import comparable_outputs
 from course_utils.tools import kernels
 from course_utils.tools.course_runner import RUN_ENV
 from course_utils.tools.executor import execute_notebook
 from helpers import REPO, make_notebook
 
 LIGHT = ("numpy", "IPython", "ipykernel.ipkernel")
-#: Keras' training log shows how long each epoch took ("1s - 11ms/step"): not a result.
-DURATION = re.compile(r"\b\d+(?:\.\d+)?(?:ms|us|µs|s)(?:/step)?\b")
 
 
 def zygote_pids() -> set[int]:
@@ -57,7 +55,7 @@ class Kernel:
     """A kernel started by jupyter_client from a kernel spec of :mod:`kernels` (or ``argv``)."""
 
     def __init__(self, cwd: Path, env: dict | None = None, modules=LIGHT, argv: list[str] | None = None,
-                 drop: tuple[str, ...] = ()):
+                 drop: tuple[str, ...] = (), stderr=None):
         self.env = {k: v for k, v in {**os.environ, **(env or {})}.items() if k not in drop}
         if argv is None:
             specs = kernels.KernelSpecs(self.env, modules=modules)
@@ -71,7 +69,8 @@ class Kernel:
 
             specs = specs()
         self.km = KernelManager(kernel_name="python3", kernel_spec_manager=specs)
-        self.km.start_kernel(cwd=str(cwd), env=self.env, extra_arguments=["--IPKernelApp.log_level=ERROR"])
+        self.km.start_kernel(cwd=str(cwd), env=self.env, extra_arguments=["--IPKernelApp.log_level=ERROR"],
+                             **({"stderr": stderr} if stderr is not None else {}))
         self.launcher = self.km.provisioner.process  # the kernel spec's process (a stand-in or a plain kernel)
         self.kc = self.km.client()
         self.kc.start_channels()
@@ -257,33 +256,13 @@ def test_the_hash_seed_is_the_environments_or_0(tmp_path, seed):
 
 def test_forked_and_plain_runs_of_course_notebooks_give_identical_outputs():
     """Determinism: two solutions that train models, run as `course run` runs them."""
-    def outputs(result):
-        """Each code cell's outputs; consecutive stream outputs joined (how a stream is cut into
-        messages depends on timing), Keras' durations masked."""
-        cells = []
-        for cell in result.nb.cells:
-            if cell.cell_type != "code":
-                continue
-            kept: list[dict] = []
-            for out in cell.outputs:
-                out = {k: v for k, v in out.items() if k not in ("execution_count", "metadata")}
-                if out["output_type"] == "stream" and kept and kept[-1].get("name") == out["name"]:
-                    kept[-1]["text"] += out["text"]
-                else:
-                    kept.append(out)
-            for out in kept:
-                if "text" in out:
-                    out["text"] = DURATION.sub("<time>", out["text"])
-            cells.append(kept)
-        return cells
-
     for name in ("02_00_perceptron_logic_gates", "02_09_nonlinear_regression"):
         path = REPO / "solutions" / f"{name}.ipynb"
         plain = execute_notebook(path, cwd=path.parent, env={**RUN_ENV, "COURSE_FAST_KERNELS": "0"}, cell_timeout=300)
         forked = execute_notebook(path, cwd=path.parent, env=RUN_ENV, cell_timeout=300)
         assert kernels.status()["last_kernel_forked"]
         assert plain.ok and forked.ok, (plain.errors, forked.errors)
-        assert outputs(plain) == outputs(forked), name
+        assert comparable_outputs(plain.nb) == comparable_outputs(forked.nb), name
         assert any("image/png" in out.get("data", {}) for cell in forked.nb.cells for out in cell.get("outputs", []))
 
 
@@ -359,6 +338,85 @@ def test_an_environment_the_zygote_was_not_started_with_gets_a_plain_kernel(tmp_
         assert k.value("__import__('os').getppid()") in zygote_pids()
 
 
+def test_a_zygote_that_does_not_answer_gives_a_plain_kernel_in_time(tmp_path):
+    """A zygote stuck after accepting the request: the stand-in waits REQUEST_TIMEOUT, says so, goes plain."""
+    import socket
+
+    silent = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    silent.bind(str(tmp_path / "silent.sock"))
+    silent.listen(1)  # accepts (the kernel connects), never answers
+    argv = [sys.executable, "-I", "-S", kernels.ZYGOTE_SCRIPT, "launch", str(tmp_path / "silent.sock"), "--",
+            "-f", "{connection_file}"]
+    err = tmp_path / "stderr.txt"
+    try:
+        started = time.monotonic()
+        with open(err, "w") as stderr:
+            k = Kernel(tmp_path, {"COURSE_ZYGOTE_REQUEST_TIMEOUT": "2"}, argv=argv, stderr=stderr)
+        with k:
+            assert k.value("[__import__('os').getpid(), __import__('os').getppid()]") == [k.launcher.pid, os.getpid()]
+        assert time.monotonic() - started < 60
+    finally:
+        silent.close()
+    assert "the zygote did not answer within 2 s; starting a plain kernel" in err.read_text()
+
+
+def children_of(pid: int) -> list[tuple[int, str, str]]:
+    """(pid, state, command) of every process whose parent is ``pid``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+                cmd = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            except OSError:
+                continue
+            fields = stat.rsplit(")", 1)[1].split()
+            if int(fields[1]) == pid:
+                found.append((int(entry.name), fields[0], cmd))
+    return found
+
+
+def test_a_forked_kernel_that_does_not_start_is_given_up_for_a_plain_one(tmp_path, monkeypatch):
+    """nbclient's start-up timeout on a forked kernel: execute_notebook retries with a plain kernel,
+    and later kernels for that environment are plain too; the stuck process is ended."""
+    from jupyter_client.kernelspec import KernelSpec as Spec
+
+    from course_utils.tools import executor
+
+    env = {"COURSE_TEST_GIVE_UP": "x", "TEST_GIVE_UP_KEY": str(tmp_path)}  # its own zygote key
+    stuck = Spec(argv=[sys.executable, "-c", "import time; time.sleep(600)", kernels.ZYGOTE_SCRIPT, "-f",
+                       "{connection_file}"], display_name="t", language="python", metadata={}, env={})
+    assert kernels.is_forked(stuck)
+    real, calls = kernels.kernel_spec, []
+
+    def first_stuck(kernel_env, **kwargs):
+        calls.append(1)
+        return stuck if len(calls) == 1 else real(kernel_env, **kwargs)
+
+    monkeypatch.setattr(kernels, "kernel_spec", first_stuck)
+    monkeypatch.setattr(executor, "STARTUP_TIMEOUT", 3)
+    result = execute_notebook(make_notebook("import os; print(os.getppid())"), cwd=tmp_path, env=env)
+    assert result.ok and int(result.nb.cells[0].outputs[0]["text"]) == os.getpid()  # a plain kernel
+    assert "a forked kernel did not start" in kernels.status()["why_plain"]
+    assert not [c for c in children_of(os.getpid()) if "time.sleep(600)" in c[2] and c[1] != "Z"]
+    monkeypatch.setattr(kernels, "kernel_spec", real)
+    assert kernels.kernel_argv({**os.environ, **env}) == kernels.plain_argv()  # given up for this environment
+
+
+def test_a_plain_kernel_that_does_not_start_is_a_clear_error(tmp_path, monkeypatch):
+    from jupyter_client.kernelspec import KernelSpec as Spec
+
+    from course_utils.errors import NotebookError
+    from course_utils.tools import executor
+
+    stuck = Spec(argv=[sys.executable, "-c", "import time; time.sleep(600)", "-f", "{connection_file}"],
+                 display_name="t", language="python", metadata={}, env={})
+    monkeypatch.setattr(kernels, "kernel_spec", lambda kernel_env, **kwargs: stuck)
+    monkeypatch.setattr(executor, "STARTUP_TIMEOUT", 2)
+    with pytest.raises(NotebookError, match="the kernel did not start"):
+        execute_notebook(make_notebook("1"), cwd=tmp_path)
+
+
 # --------------------------------------------------------------------------- nothing outlives its owner
 
 
@@ -415,3 +473,22 @@ def test_a_forked_copy_of_the_owner_does_not_keep_its_zygote_alive(tmp_path):
         assert not gone(copy, within=0.1)
     finally:
         os.kill(copy, signal.SIGKILL)
+
+
+def test_no_process_is_left_behind_after_runs(tmp_path):
+    """After kernels end (normally, by os._exit, killed at a timeout) no stand-in, kernel or zombie remains
+    under this process or under the zygote."""
+    nb = make_notebook("print(1)")
+    assert execute_notebook(nb, cwd=tmp_path).ok
+    assert kernels.status()["last_kernel_forked"]
+    execute_notebook(make_notebook("import os; os._exit(1)"), cwd=tmp_path)
+    execute_notebook(make_notebook("import time; time.sleep(60)"), cwd=tmp_path, cell_timeout=2)
+    zygotes = zygote_pids()
+    deadline = time.monotonic() + 15
+    while True:
+        left = [c for pid in (os.getpid(), *zygotes) for c in children_of(pid)
+                if c[0] not in zygotes and ("ipykernel" in c[2] or kernels.ZYGOTE_SCRIPT in c[2] or c[1] == "Z")]
+        if not left or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    assert left == []

@@ -18,7 +18,9 @@ that every kernel imports the course's own code fresh. It has two roles:
     exits the way the child exited (same code, or killed by the same signal). When it is
     killed (SIGKILL, "shut down now"), the zygote sees its connection close and kills the
     child. When no child can be had (no zygote, or the zygote refuses the request), it execs
-    ``python -m ipykernel_launcher KERNEL_ARGS`` in its place: a plain kernel, as before.
+    ``python -m ipykernel_launcher KERNEL_ARGS`` in its place: a plain kernel, as before; so it
+    does when the zygote has not answered within :data:`REQUEST_TIMEOUT` seconds (it says so on
+    standard error).
 
 Wire format: a message is a 4-byte big-endian length and UTF-8 JSON. The launcher's request
 ``{"op": "kernel", "argv", "cwd", "env", "umask"}`` carries its file descriptors 0, 1, 2
@@ -51,6 +53,9 @@ NOT_PRELOADED = ("course_utils", "ipykernel.kernelapp", "matplotlib_inline", "tq
 #: Signals the launcher passes on to the child's process group.
 FORWARDED = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2")
                   if hasattr(signal, name))
+#: Seconds the stand-in waits for the zygote's answer (a fork takes milliseconds) before it
+#: becomes a plain kernel instead.
+REQUEST_TIMEOUT = float(os.environ.get("COURSE_ZYGOTE_REQUEST_TIMEOUT") or 20)
 _HEADER = struct.Struct(">I")
 _MAX_MESSAGE = 16 * 2**20
 
@@ -164,16 +169,22 @@ def launch(sock_path: str, kernel_args: list[str]) -> None:
     parent = os.getppid()
     reply = None
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    sock.settimeout(REQUEST_TIMEOUT)  # a zygote that does not answer must not hang the kernel's start
     try:
         sock.connect(sock_path)
         send_message(sock, {"op": "kernel", "argv": kernel_args, "cwd": os.getcwd(), "env": dict(os.environ),
                             "umask": _current_umask()}, fds=[0, 1, 2])
         reply, _ = recv_message(sock)
+    except socket.timeout:
+        print(f"course kernels: the zygote did not answer within {REQUEST_TIMEOUT:g} s; starting a plain kernel",
+              file=sys.stderr, flush=True)
+        reply = None
     except (OSError, ValueError):
         reply = None
     if not reply or "pid" not in reply:
-        sock.close()
+        sock.close()  # the zygote kills a child it forks for a closed connection
         _exec_plain_kernel(kernel_args)  # no child to be had: become a plain kernel
+    sock.settimeout(None)
     state["pid"] = pid = int(reply["pid"])
     for signum in state["pending"]:
         _signal_group(pid, signum)

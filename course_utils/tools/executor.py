@@ -23,6 +23,7 @@ with its id, e.g. ``cell 3 (id cell-02)``.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import os
 import re
@@ -41,6 +42,10 @@ from . import kernels
 from .notebook_io import cell_label, read_notebook
 
 __all__ = ["CellError", "ExecutionResult", "execute_notebook"]
+
+#: Seconds a new kernel has to answer its first request (nbclient's default is 60). A forked
+#: kernel that does not is given up for a plain one, and so are the next kernels.
+STARTUP_TIMEOUT = 60
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
 
@@ -116,31 +121,47 @@ def execute_notebook(
     result = ExecutionResult(nb=nb)
     limits: dict[str, Any] = {"seconds": None, "why": ""}
     start = time.monotonic()  # includes the kernel's start (and waiting for the zygote's imports)
-    km = AsyncKernelManager(kernel_name="python3", kernel_spec_manager=kernels.KernelSpecs(kernel_env))
-    client = NotebookClient(
-        nb,
-        km=km,
-        kernel_name="python3",
-        allow_errors=True,  # errors are recorded below; stopping is decided here
-        interrupt_on_timeout=False,  # a timeout raises CellTimeoutError
-        timeout_func=lambda cell: limits["seconds"],
-        shutdown_kernel="immediate",
-        record_timing=False,
-        # ipykernel 7 warns on stderr for every local TCP kernel; keep real errors only.
-        extra_arguments=["--IPKernelApp.log_level=ERROR"],
-    )
+    spec = kernels.kernel_spec(kernel_env)
+
+    def new_client(spec) -> NotebookClient:
+        return NotebookClient(
+            nb,
+            km=AsyncKernelManager(kernel_name="python3", kernel_spec_manager=kernels.spec_manager(spec)),
+            kernel_name="python3",
+            allow_errors=True,  # errors are recorded below; stopping is decided here
+            interrupt_on_timeout=False,  # a timeout raises CellTimeoutError
+            timeout_func=lambda cell: limits["seconds"],
+            shutdown_kernel="immediate",
+            record_timing=False,
+            startup_timeout=STARTUP_TIMEOUT,
+            # ipykernel 7 warns on stderr for every local TCP kernel; keep real errors only.
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+        )
+
+    client = new_client(spec)
     replies: dict[int, dict[str, Any]] = {}
 
     def remember_reply(cell: Any, cell_index: int, execute_reply: dict[str, Any] | None) -> None:
         if execute_reply is not None:
             replies[cell_index] = execute_reply.get("content", {})
 
-    client.on_cell_executed = remember_reply
-
     def fail(index: int, cell_id: str | None, ename: str, evalue: str) -> None:
         result.errors.append(CellError(index, cell_id, ename, evalue, f"{ename}: {evalue}"))
 
-    with client.setup_kernel(cwd=str(cwd), env=kernel_env, cleanup_kc=True):
+    with contextlib.ExitStack() as stack:
+        try:
+            stack.enter_context(client.setup_kernel(cwd=str(cwd), env=kernel_env, cleanup_kc=True))
+        except RuntimeError as exc:  # nbclient: no kernel_info reply within startup_timeout, or died first
+            if not kernels.is_forked(spec):
+                raise NotebookError(f"Cannot run {source_name}: the kernel did not start ({exc}).") from exc
+            kernels.give_up(kernel_env, f"a forked kernel did not start ({exc})")
+            client = new_client(kernels.kernel_spec(kernel_env))  # a plain kernel now
+            try:
+                stack.enter_context(client.setup_kernel(cwd=str(cwd), env=kernel_env, cleanup_kc=True))
+            except RuntimeError as again:
+                raise NotebookError(f"Cannot run {source_name}: neither a forked nor a plain kernel started "
+                                    f"({exc}; then {again}).") from again
+        client.on_cell_executed = remember_reply
         deadline = None if total_timeout is None else time.monotonic() + total_timeout
         for index, cell in enumerate(nb.cells):
             if cell.cell_type != "code" or not cell.source.strip():

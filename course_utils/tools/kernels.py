@@ -1,4 +1,4 @@
-"""Fresh Jupyter kernels without the import cost: a fork server, the "zygote" (tooling: runner, tests, grader).
+"""Fresh Jupyter kernels without the import cost: a fork server, the "zygote" (tooling: runner, tests).
 
 One process, the zygote, imports TensorFlow, Keras, NumPy, pandas, matplotlib, scikit-learn,
 seaborn and ipykernel once (:data:`PRELOAD`); each kernel is a child forked from it that becomes
@@ -65,8 +65,8 @@ from pathlib import Path
 
 from . import _zygote
 
-__all__ = ["PRELOAD", "KernelSpecs", "fast_kernels_possible", "finished_children", "kernel_argv", "kernel_spec",
-           "prestart", "shutdown", "status"]
+__all__ = ["PRELOAD", "KernelSpecs", "PlainKernelSpecs", "fast_kernels_possible", "finished_children", "give_up",
+           "is_forked", "kernel_argv", "kernel_spec", "prestart", "shutdown", "spec_manager", "status"]
 
 log = logging.getLogger(__name__)
 
@@ -161,12 +161,20 @@ class _Zygote:
         return [sys.executable, "-I", "-S", ZYGOTE_SCRIPT, "launch", self.socket, "--", "-f", "{connection_file}"]
 
     def retire(self) -> None:
-        """Take no more kernels; the zygote exits once its running kernels are done."""
+        """Take no more kernels; the zygote exits once its running kernels are done (and is reaped then)."""
         if self.proc.stdin and not self.proc.stdin.closed:
             try:
                 self.proc.stdin.close()
             except OSError:
                 pass
+            threading.Thread(target=self._reap, name="course-zygote-reaper", daemon=True).start()
+
+    def _reap(self) -> None:
+        self.proc.wait()  # no zombie zygote, whenever it ends
+        with _lock:
+            if self in _retired:
+                _retired.remove(self)
+        self.cleanup()
 
     def stop(self, wait: float = 5.0) -> None:
         """Retire, wait up to ``wait`` seconds, then end the zygote and any kernel it still has."""
@@ -293,15 +301,50 @@ def kernel_spec(env: Mapping[str, str] | None = None, **kwargs):
 
 def KernelSpecs(env: Mapping[str, str] | None = None, **kwargs):
     """A ``KernelSpecManager`` whose ``python3`` is :func:`kernel_spec` for ``env``; other names as usual."""
-    from jupyter_client.kernelspec import KernelSpecManager
+    return spec_manager(kernel_spec(env, **kwargs))
 
-    spec = kernel_spec(env, **kwargs)
+
+def PlainKernelSpecs():
+    """A ``KernelSpecManager`` whose ``python3`` is always a plain kernel (:func:`plain_argv`).
+
+    For kernels that must not come from a zygote: ``course grade``'s sandbox starts each
+    submission's kernel on a private copy of the course (its own ``PYTHONPATH``) and warms it
+    up ahead of time, so a zygote would save nothing there.
+    """
+    from jupyter_client.kernelspec import KernelSpec
+
+    return spec_manager(KernelSpec(argv=plain_argv(), display_name="Python 3 (ipykernel)", language="python",
+                                   metadata={}, env={}))
+
+
+def spec_manager(spec):
+    """A ``KernelSpecManager`` whose ``python3`` is ``spec`` (a jupyter_client ``KernelSpec``)."""
+    from jupyter_client.kernelspec import KernelSpecManager
 
     class _Specs(KernelSpecManager):
         def get_kernel_spec(self, kernel_name: str):
             return spec if kernel_name == "python3" else super().get_kernel_spec(kernel_name)
 
     return _Specs()
+
+
+def is_forked(spec) -> bool:
+    """Whether a spec from :func:`kernel_spec` asks a zygote for its kernel."""
+    return ZYGOTE_SCRIPT in spec.argv
+
+
+def give_up(env: Mapping[str, str] | None, why: str, modules: tuple[str, ...] = PRELOAD) -> None:
+    """Use plain kernels for ``env`` from now on in this process (a forked kernel failed to start):
+    the zygote retires (it exits once its running kernels are done) and :func:`status` says ``why``."""
+    env = dict(os.environ if env is None else env)
+    key_id = _key_id(_zygote.import_key(env)) + "|" + ",".join(modules)
+    with _lock:
+        _failed[key_id] = why
+        zygote = _zygotes.pop(key_id, None)
+        if zygote is not None:
+            zygote.retire()
+            _retired.append(zygote)
+    log.warning("plain kernels from now on: %s", why)
 
 
 def status() -> dict:
