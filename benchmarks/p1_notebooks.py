@@ -308,9 +308,13 @@ def english_only() -> tempfile.TemporaryDirectory:
 _TIMING = re.compile(r"\b\d+(?:\.\d+)?(?:ms|us|µs|s)(?:/step)?\b|\b\d+:\d\d(?::\d\d)?\b|[\d.]+ ?(?:it|s)/(?:s|it)\b")
 
 
+#: A warning names the cell's file, which holds the kernel's process id.
+_KERNEL_FILE = re.compile(r"ipykernel_\d+")
+
+
 def comparable_outputs(nb) -> list[list[dict]]:
     """Each code cell's outputs, consecutive stream outputs joined (how a stream is cut into
-    messages depends on timing), execution counts, timings and widget ids left out."""
+    messages depends on timing), execution counts, timings, widget ids and process ids left out."""
     cells = []
     for cell in nb.cells:
         if cell.cell_type != "code":
@@ -324,7 +328,7 @@ def comparable_outputs(nb) -> list[list[dict]]:
                 kept.append(dict(out))
         for out in kept:
             if "text" in out:
-                out["text"] = _TIMING.sub("<time>", out["text"])
+                out["text"] = _KERNEL_FILE.sub("ipykernel_<pid>", _TIMING.sub("<time>", out["text"]))
             widget = out.get("data", {}).get("application/vnd.jupyter.widget-view+json")
             if widget:  # a progress bar's widget: a new random id in every run
                 out["data"] = {**out["data"], "application/vnd.jupyter.widget-view+json": {**widget, "model_id": "<id>"}}

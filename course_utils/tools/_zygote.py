@@ -490,7 +490,21 @@ class _Zygote:
         process = sys.modules.get("multiprocessing.process")
         if process is not None:
             process.current_process().authkey = os.urandom(32)
+        _pandas_as_in_a_kernel()
         # Python's `random` reseeds itself after a fork (os.register_at_fork).
+
+
+def _pandas_as_in_a_kernel() -> None:
+    """pandas picks ``display.max_columns`` when imported: 0 ("fit the terminal", so a wide frame
+    shows ``...``) outside IPython, as in the zygote, and 20 inside a Jupyter kernel. Give the
+    child the kernel's default (also for ``reset_option``)."""
+    config = sys.modules.get("pandas._config.config")
+    options = getattr(config, "_registered_options", None)
+    option = options.get("display.max_columns") if isinstance(options, dict) else None
+    if option is None or option.defval != 0:
+        return
+    options["display.max_columns"] = option._replace(defval=20)
+    config.set_option("display.max_columns", 20)
 
 
 def _read(path: str) -> str:
