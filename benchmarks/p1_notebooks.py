@@ -304,17 +304,20 @@ def english_only() -> tempfile.TemporaryDirectory:
 
 
 #: What may differ between two runs of the same notebook: Keras' per-epoch durations, a
-#: progress bar's elapsed time and rate.
-_TIMING = re.compile(r"\b\d+(?:\.\d+)?(?:ms|us|µs|s)(?:/step)?\b|\b\d+:\d\d(?::\d\d)?\b|[\d.]+ ?(?:it|s)/(?:s|it)\b")
+#: progress bar's elapsed time and rate, a duration the lesson prints ("about 0.26 s per epoch").
+_TIMING = re.compile(r"\b\d+(?:\.\d+)?(?:ms|us|µs|s)(?:/step)?\b|\b\d+\.\d+ s\b|\b\d+:\d\d(?::\d\d)?\b|[\d.?]+ ?[a-z]+/(?:s|it)\b")
 
 
+#: A text progress bar's line (tqdm: "  40%|████▌   | 401/1000 [...]").
+_BAR = re.compile(r"\d+%\|")
 #: A warning names the cell's file, which holds the kernel's process id.
 _KERNEL_FILE = re.compile(r"ipykernel_\d+")
 
 
 def comparable_outputs(nb) -> list[list[dict]]:
     """Each code cell's outputs, consecutive stream outputs joined (how a stream is cut into
-    messages depends on timing), execution counts, timings, widget ids and process ids left out."""
+    messages depends on timing); text progress bars (which states they show depends on timing
+    too), execution counts, timings, widget ids and process ids left out."""
     cells = []
     for cell in nb.cells:
         if cell.cell_type != "code":
@@ -327,8 +330,9 @@ def comparable_outputs(nb) -> list[list[dict]]:
             else:
                 kept.append(dict(out))
         for out in kept:
-            if "text" in out:
-                out["text"] = _KERNEL_FILE.sub("ipykernel_<pid>", _TIMING.sub("<time>", out["text"]))
+            if "text" in out:  # a progress bar's states depend on timing: its lines are left out
+                text = "\n".join(line for line in out["text"].split("\n") if not _BAR.search(line))
+                out["text"] = _KERNEL_FILE.sub("ipykernel_<pid>", _TIMING.sub("<time>", text))
             widget = out.get("data", {}).get("application/vnd.jupyter.widget-view+json")
             if widget:  # a progress bar's widget: a new random id in every run
                 out["data"] = {**out["data"], "application/vnd.jupyter.widget-view+json": {**widget, "model_id": "<id>"}}
