@@ -35,6 +35,7 @@ os.environ["COURSE_STRICT"] = "1"
 #: Tests that start a Jupyter kernel: a whole module ("*") or the names of some of its tests.
 NOTEBOOK_TESTS = {
     "tests/test_execute.py": "*",
+    "tests/test_kernels.py": "*",
     "tests/test_exercises_run.py": "*",
     "tests/test_grading.py": "*",
     "tests/test_grading_batch.py": "*",
@@ -81,18 +82,24 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(autouse=True)
 def _kernels_only_in_notebook_tests(request, monkeypatch):
-    """Fail a test that starts a Jupyter kernel without the ``notebook`` marker."""
+    """Fail a test that starts a Jupyter kernel (or a kernel zygote) without the ``notebook`` marker."""
     if request.node.get_closest_marker("notebook") is not None:
         return
     from jupyter_client.provisioning.local_provisioner import LocalProvisioner
 
+    from course_utils.tools import kernels
+
+    message = (f"{request.node.nodeid} starts a Jupyter kernel but is not marked `notebook`: add it to "
+               "NOTEBOOK_TESTS in the root conftest.py so that `make test-fast` leaves it out.")
+
     async def refuse(self, cmd, **kwargs):
-        raise RuntimeError(
-            f"{request.node.nodeid} starts a Jupyter kernel but is not marked `notebook`: add it to "
-            "NOTEBOOK_TESTS in the root conftest.py so that `make test-fast` leaves it out."
-        )
+        raise RuntimeError(message)
+
+    def refuse_zygote(*args, **kwargs):
+        raise RuntimeError(message)
 
     monkeypatch.setattr(LocalProvisioner, "launch_kernel", refuse)
+    monkeypatch.setattr(kernels, "_spawn_zygote", refuse_zygote)
 
 def pytest_configure(config):
     """The same known noise, filtered in pytest's own warning capture (message/module are regexes)."""

@@ -5,7 +5,10 @@ cell must run) and by the course runner. Built on nbclient, but it runs the cell
 one itself so that it can:
 
 * use the ``python3`` kernel of *this* interpreter (``sys.executable``), whatever kernel
-  specs the machine has installed;
+  specs the machine has installed: a fresh kernel process forked from a zygote that has
+  already imported TensorFlow and the rest (:mod:`course_utils.tools.kernels`; about 5 s of
+  CPU saved per notebook), or a plain ``ipykernel`` when that cannot be used
+  (``COURSE_FAST_KERNELS=0``, not Linux, ...);
 * bound each cell by ``cell_timeout`` and the whole run by ``total_timeout`` (the time
   left bounds each cell; the clock starts once the kernel is ready);
 * record every failing cell as a :class:`CellError` and keep going (``allow_errors=True``),
@@ -20,10 +23,10 @@ with its id, e.g. ``cell 3 (id cell-02)``.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import os
 import re
-import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,14 +34,18 @@ from typing import Any, Mapping
 
 import nbformat
 from jupyter_client import AsyncKernelManager
-from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
 from ..errors import NotebookError, ToolOptionError
+from . import kernels
 from .notebook_io import cell_label, read_notebook
 
 __all__ = ["CellError", "ExecutionResult", "execute_notebook"]
+
+#: Seconds a new kernel has to answer its first request (nbclient's default is 60). A forked
+#: kernel that does not is given up for a plain one, and so are the next kernels.
+STARTUP_TIMEOUT = 60
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
 
@@ -71,21 +78,6 @@ class ExecutionResult:
     def ok(self) -> bool:
         """True when every cell ran without error, in time, with the kernel alive."""
         return not (self.errors or self.timed_out or self.kernel_died)
-
-
-class _CurrentPythonKernelSpecs(KernelSpecManager):
-    """Kernel specs where ``python3`` always means "ipykernel on this interpreter"."""
-
-    def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
-        if kernel_name == "python3":
-            return KernelSpec(
-                argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-                display_name="Python 3 (ipykernel)",
-                language="python",
-                metadata={},
-                env={},
-            )
-        return super().get_kernel_spec(kernel_name)
 
 
 def _last_line(traceback: list[str] | None, ename: str, evalue: str) -> str:
@@ -128,32 +120,48 @@ def execute_notebook(
 
     result = ExecutionResult(nb=nb)
     limits: dict[str, Any] = {"seconds": None, "why": ""}
-    km = AsyncKernelManager(kernel_name="python3", kernel_spec_manager=_CurrentPythonKernelSpecs())
-    client = NotebookClient(
-        nb,
-        km=km,
-        kernel_name="python3",
-        allow_errors=True,  # errors are recorded below; stopping is decided here
-        interrupt_on_timeout=False,  # a timeout raises CellTimeoutError
-        timeout_func=lambda cell: limits["seconds"],
-        shutdown_kernel="immediate",
-        record_timing=False,
-        # ipykernel 7 warns on stderr for every local TCP kernel; keep real errors only.
-        extra_arguments=["--IPKernelApp.log_level=ERROR"],
-    )
+    start = time.monotonic()  # includes the kernel's start (and waiting for the zygote's imports)
+    spec = kernels.kernel_spec(kernel_env)
+
+    def new_client(spec) -> NotebookClient:
+        return NotebookClient(
+            nb,
+            km=AsyncKernelManager(kernel_name="python3", kernel_spec_manager=kernels.spec_manager(spec)),
+            kernel_name="python3",
+            allow_errors=True,  # errors are recorded below; stopping is decided here
+            interrupt_on_timeout=False,  # a timeout raises CellTimeoutError
+            timeout_func=lambda cell: limits["seconds"],
+            shutdown_kernel="immediate",
+            record_timing=False,
+            startup_timeout=STARTUP_TIMEOUT,
+            # ipykernel 7 warns on stderr for every local TCP kernel; keep real errors only.
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+        )
+
+    client = new_client(spec)
     replies: dict[int, dict[str, Any]] = {}
 
     def remember_reply(cell: Any, cell_index: int, execute_reply: dict[str, Any] | None) -> None:
         if execute_reply is not None:
             replies[cell_index] = execute_reply.get("content", {})
 
-    client.on_cell_executed = remember_reply
-
     def fail(index: int, cell_id: str | None, ename: str, evalue: str) -> None:
         result.errors.append(CellError(index, cell_id, ename, evalue, f"{ename}: {evalue}"))
 
-    start = time.monotonic()
-    with client.setup_kernel(cwd=str(cwd), env=kernel_env, cleanup_kc=True):
+    with contextlib.ExitStack() as stack:
+        try:
+            stack.enter_context(client.setup_kernel(cwd=str(cwd), env=kernel_env, cleanup_kc=True))
+        except RuntimeError as exc:  # nbclient: no kernel_info reply within startup_timeout, or died first
+            if not kernels.is_forked(spec):
+                raise NotebookError(f"Cannot run {source_name}: the kernel did not start ({exc}).") from exc
+            kernels.give_up(kernel_env, f"a forked kernel did not start ({exc})")
+            client = new_client(kernels.kernel_spec(kernel_env))  # a plain kernel now
+            try:
+                stack.enter_context(client.setup_kernel(cwd=str(cwd), env=kernel_env, cleanup_kc=True))
+            except RuntimeError as again:
+                raise NotebookError(f"Cannot run {source_name}: neither a forked nor a plain kernel started "
+                                    f"({exc}; then {again}).") from again
+        client.on_cell_executed = remember_reply
         deadline = None if total_timeout is None else time.monotonic() + total_timeout
         for index, cell in enumerate(nb.cells):
             if cell.cell_type != "code" or not cell.source.strip():

@@ -244,10 +244,10 @@ class Kernel:
     def _start(self, warm_up: bool) -> None:
         from jupyter_client import KernelManager
 
-        from .executor import _CurrentPythonKernelSpecs
+        from .kernels import PlainKernelSpecs
 
         try:
-            self.km = KernelManager(kernel_name="python3", kernel_spec_manager=_CurrentPythonKernelSpecs())
+            self.km = KernelManager(kernel_name="python3", kernel_spec_manager=PlainKernelSpecs())
             with _SPAWN_LOCK:
                 self.km.start_kernel(cwd=str(self.work), env=self._env(),
                                      extra_arguments=["--IPKernelApp.log_level=ERROR"])
