@@ -12,9 +12,14 @@ Fixtures:
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+
+# The tests read the English messages; a user's COURSE_LANG=ko must not change them
+# (tests of the Korean messages set the language themselves).
+os.environ.pop("COURSE_LANG", None)
 
 
 @pytest.fixture(scope="session")
