@@ -20,3 +20,16 @@ def make_notebook(*cells, metadata: dict | None = None, id_prefix: str = "cell-"
         new["id"] = f"{id_prefix}{index:02d}"
         made.append(new)
     return nbformat.v4.new_notebook(cells=made, metadata=dict(metadata or {}))
+
+
+def stack_layers(inputs, layers: list, functional: bool):
+    """A Keras model of ``layers`` on ``inputs``, written either way a student may write it:
+    ``keras.Sequential`` or the functional API (valid alternatives in the checks' tests)."""
+    import keras
+
+    if not functional:
+        return keras.Sequential([inputs, *layers])
+    h = inputs
+    for layer in layers:
+        h = layer(h)
+    return keras.Model(inputs, h)

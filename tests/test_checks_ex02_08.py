@@ -25,6 +25,8 @@ from sklearn.metrics import confusion_matrix
 from sklearn.neural_network import MLPClassifier
 from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
+from helpers import stack_layers
+
 from course_utils.checks import ex02_08 as checks
 from course_utils.lesson.normalize import StandardNormalizer
 
@@ -42,13 +44,7 @@ def keras_copy(coefs, intercepts, *, hidden="relu", output="sigmoid", separate=F
             layers += [keras.layers.Dense(kernel.shape[1]), keras.layers.Activation(activation)]
         else:
             layers.append(keras.layers.Dense(kernel.shape[1], activation=activation))
-    if functional:
-        h = inputs
-        for layer in layers:
-            h = layer(h)
-        model = keras.Model(inputs, h)
-    else:
-        model = keras.Sequential([inputs, *layers])
+    model = stack_layers(inputs, layers, functional)
     dense = [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
     for layer, kernel, bias in zip(dense, coefs, intercepts):
         layer.set_weights([np.asarray(kernel, "float32"), np.asarray(bias, "float32").reshape(-1)])

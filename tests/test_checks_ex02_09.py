@@ -21,6 +21,8 @@ import pytest
 
 keras = pytest.importorskip("keras")
 
+from helpers import stack_layers
+
 from course_utils.checks import ex02_09 as checks
 
 STEPS = 380          # what 20 epochs of batches of 16 rows take on 300 points
@@ -37,13 +39,7 @@ def build(activation, units=(32, 32), *, output=None, loss="mae", separate=False
         else:
             layers.append(keras.layers.Dense(n, activation=activation))
     layers.append(keras.layers.Dense(1, activation=output))
-    if functional:
-        h = inputs
-        for layer in layers:
-            h = layer(h)
-        model = keras.Model(inputs, h)
-    else:
-        model = keras.Sequential([inputs, *layers])
+    model = stack_layers(inputs, layers, functional)
     if loss is not None:
         model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.02), loss=loss)
     return model
