@@ -273,6 +273,10 @@ def test_in_chromium_overview_links_search_and_no_request_leaves(tiny_site):
         page.keyboard.press("Enter")
         page.wait_for_url(re.compile(r"search\.html\?q=XOR"))
         page.wait_for_selector("#search-results ul.search li", timeout=20_000)
+        # each hit fetches its page for the snippet; let those fetches end before leaving the page,
+        # or the browser aborts them and they count as failed requests
+        page.wait_for_function("[...document.querySelectorAll('#search-results ul.search li')]"
+                               ".every(li => li.querySelector('p.context, span'))", timeout=20_000)
         hits = page.eval_on_selector_all("#search-results ul.search li a", "els => els.map(e => e.href)")
         assert any(h.endswith("notebooks/02_00_tiny.html") or "notebooks/02_00_tiny.html?" in h for h in hits), hits
         # check results and key figures keep their colours
