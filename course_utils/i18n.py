@@ -1,6 +1,7 @@
 """The language of messages: English by default, Korean on request (all lessons, tooling).
 
-Every student-facing message of the checks and the tools goes through :func:`_`::
+Every student-facing message of the checks and the tools goes through :func:`_` (a message
+kept in a constant is marked with :func:`N_` and translated where it is shown)::
 
     from course_utils.i18n import _
     raise WrongAnswer(_("`{name}` is None — did you forget to assign it?").format(name=name))
@@ -18,7 +19,7 @@ import os
 import threading
 from contextlib import contextmanager
 
-__all__ = ["LANGUAGES", "_", "current_language", "set_language", "speaking"]
+__all__ = ["LANGUAGES", "N_", "_", "current_language", "set_language", "speaking"]
 
 #: Languages the course speaks.
 LANGUAGES = ("en", "ko")
@@ -77,6 +78,12 @@ def _catalogue(lang: str) -> dict[str, str]:
             table = {e.msgid: e.msgstr for e in polib.pofile(str(path)) if e.msgstr and not e.fuzzy and not e.obsolete}
         _CATALOGUES[lang] = table
     return _CATALOGUES[lang]
+
+
+def N_(message: str) -> str:
+    """Mark a message kept in a constant for the catalogue, unchanged; translate it where it is
+    shown: ``_WORDS = {"one": N_("price")}`` … ``_(_WORDS["one"])`` (gettext's ``gettext_noop``)."""
+    return message
 
 
 def _(message: str) -> str:

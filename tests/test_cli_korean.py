@@ -132,6 +132,18 @@ def test_grade_lang_ko_reaches_the_grader_and_prints_in_korean(fake_catalogue, m
     assert capsys.readouterr().out.startswith("Grading ")
 
 
+def test_a_feedback_page_speaks_its_reports_language(monkeypatch):
+    """The student's feedback page: Korean headings and lang="ko" for a Korean report, English for an English one."""
+    from course_utils.tools import gradebook
+
+    monkeypatch.setitem(i18n._CATALOGUES, "ko", {"Task {n}": "과제 {n}", "Feedback": "피드백"})
+    korean = gradebook.feedback_page(_report("ko"))
+    assert '<html lang="ko">' in korean and "<h2>과제 1 · " in korean and "<title>피드백 · " in korean
+    english = gradebook.feedback_page(_report("en"))
+    assert '<html lang="en">' in english and "<h2>Task 1 · " in english and not HANGUL.search(english)
+    assert current_language() == "en"
+
+
 def test_the_grader_reads_a_notebooks_language():
     assert notebook_language(nbformat.read(REPO / "exercises" / "ko" / f"{STEM}.ipynb", as_version=4)) == "ko"
     assert notebook_language(nbformat.read(REPO / "exercises" / f"{STEM}.ipynb", as_version=4)) is None

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 import polib
 import pytest
 
@@ -91,6 +92,30 @@ def test_the_package_messages_are_found():
     found = translate.package_messages(ROOT)
     assert "correct!" in found and "not yet — {message}" in found
     assert any("Task" not in m for m in found)
+
+
+def test_messages_kept_in_constants_are_found_and_translated_where_shown():
+    """``N_()`` marks a constant for the catalogue; the check translates it when it speaks."""
+    import numpy as np
+
+    from course_utils.checks import data, ex02_00
+    from course_utils.checks.core import WrongAnswer
+
+    found = translate.package_messages(ROOT)
+    assert "NAND outputs 1 for every input except (1, 1)" in found and "house data" in found
+    try:
+        set_language("ko")
+        result = ex02_00.exercise.tasks[0].evaluate({"nand_w": np.array([1.0, 1.0]), "nand_b": -1.5})
+        assert result.status == "wrong" and "NAND는" in result.message and "outputs" not in result.message
+        assert "과제 1 (NAND 가중치)" in result.text
+        with pytest.raises(WrongAnswer) as err:
+            data.check_labels("abc", pd.DataFrame({"a": [1.0, 2.0]}), "y_train", "X_train",
+                              y_all=pd.Series([5.0, 6.0], name="price"))
+        assert "집값" in str(err.value) and "price" not in str(err.value)
+    finally:
+        set_language(None)
+    english = ex02_00.exercise.tasks[0].evaluate({"nand_w": np.array([1.0, 1.0]), "nand_b": -1.5})
+    assert "NAND outputs 1 for every input except (1, 1)" in english.message
 
 
 def test_korean_plot_text_renders_with_a_real_font():

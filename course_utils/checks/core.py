@@ -327,7 +327,7 @@ class Task:
 
 
 def _label(number: int, title: str) -> str:
-    return _("Task {n} ({title})").format(n=number, title=title) if title else _("Task {n}").format(n=number)
+    return _("Task {n} ({title})").format(n=number, title=_(title)) if title else _("Task {n}").format(n=number)
 
 
 def _sentence(message: str) -> str:

@@ -27,7 +27,7 @@ from typing import Any, Callable, Mapping
 import numpy as np
 import pandas as pd
 
-from ..i18n import _
+from ..i18n import N_, _
 from .core import WrongAnswer
 from .export import Recorded, StudentCodeError, Unsupported, calls
 
@@ -189,7 +189,7 @@ def check_feature_rows(value: Any, name: str, *, X_all: pd.DataFrame, target: st
 def check_house_rows(value: Any, name: str, *, fix: str) -> pd.DataFrame:
     """:func:`check_feature_rows` for the house-price features (lessons 02_04, 02_05)."""
     X_all, y_all = house_cached()
-    return check_feature_rows(value, name, X_all=X_all, target=str(y_all.name), data="house data", fix=fix)
+    return check_feature_rows(value, name, X_all=X_all, target=str(y_all.name), data=_("house data"), fix=fix)
 
 
 def as_stats_table(value: Any, features: list[str], name: str, *,
@@ -357,7 +357,7 @@ _PART_KEYS = ("train", "val", "test")
 
 
 def check_labels(y: Any, X: pd.DataFrame, name: str, x_name: str, *, y_all: pd.Series,
-                 one: str = "price", many: str = "prices", column: str = "the price") -> None:
+                 one: str = N_("price"), many: str = N_("prices"), column: str = N_("the price")) -> None:
     """Raise :class:`WrongAnswer` unless ``y`` holds ``y_all``'s labels of the rows of ``X``.
 
     ``y`` may be a Series (its index must be ``X``'s), a one-column DataFrame or an array in
@@ -365,6 +365,7 @@ def check_labels(y: Any, X: pd.DataFrame, name: str, x_name: str, *, y_all: pd.S
     "prices", "the price" for the house data; "MEDV", "MEDV values", "MEDV" for Boston).
     Lessons 02_05, 02_06.
     """
+    one, many, column = _(one), _(many), _(column)
     if y is None:
         raise _none(name)
     if isinstance(y, pd.DataFrame):
@@ -600,8 +601,8 @@ def judge_split_function(split_fn: Any, split_seed: Any, X_parts: tuple, y_parts
         raise WrongAnswer(_(
             "with another seed `{name}` changes some parts but not the {parts} rows: one of its steps does not "
             "shuffle with the seed (pass random_state=seed to every train_test_split call)").format(
-                name=name, parts=" and ".join({"train": _("training"), "val": _("validation"),
-                                               "test": _("test")}[k] for k in same)))
+                name=name, parts=_(" and ").join({"train": _("training"), "val": _("validation"),
+                                                  "test": _("test")}[k] for k in same)))
     return None
 
 

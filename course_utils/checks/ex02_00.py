@@ -29,7 +29,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from ..i18n import _
+from ..i18n import N_, _
 from .core import Exercise, WrongAnswer
 from .export import to_plain
 from .inputs import as_array, as_number, describe_error, model_outputs
@@ -49,9 +49,9 @@ TRUTH_TABLES = {
     "XOR": (0, 1, 1, 0),
 }
 _DESCRIPTION = {
-    "NAND": "NAND outputs 1 for every input except (1, 1)",
-    "OR": "OR outputs 1 as soon as one input is 1, and 0 only for (0, 0)",
-    "XOR": "XOR outputs 1 when exactly one input is 1",
+    "NAND": N_("NAND outputs 1 for every input except (1, 1)"),
+    "OR": N_("OR outputs 1 as soon as one input is 1, and 0 only for (0, 0)"),
+    "XOR": N_("XOR outputs 1 when exactly one input is 1"),
 }
 #: Task 3: more perceptron calls than this for one input are not a small network (no flips tried).
 MAX_CALLS = 40

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..i18n import _
+from ..i18n import N_, _
 from .core import Exercise, WrongAnswer
 from .data import (FRACTIONS, as_stats_table, check_house_rows, house_cached, judge_stats_table,
                    house_data, judge_split_function, judge_standardized, size_slack,
@@ -35,8 +35,8 @@ __all__ = ["exercise", "task1", "task2", "task3"]
 
 exercise = Exercise("02_05")
 
-_FIX = "make it again with split_data(X, y, split_seed) in task 1"
-_WORDS = {"one": "price", "many": "prices", "column": "the price"}
+_FIX = N_("make it again with split_data(X, y, split_seed) in task 1")
+_WORDS = {"one": N_("price"), "many": N_("prices"), "column": N_("the price")}
 
 
 def _ordered_message() -> str:
@@ -46,7 +46,7 @@ def _ordered_message() -> str:
 
 
 def _rows(value: Any, name: str) -> pd.DataFrame:
-    return check_house_rows(value, name, fix=_FIX)
+    return check_house_rows(value, name, fix=_(_FIX))
 
 
 def _training_part(X_train: Any) -> pd.DataFrame:
@@ -57,7 +57,7 @@ def _training_part(X_train: Any) -> pd.DataFrame:
         raise WrongAnswer(_("`X_train` holds every row of the data: split the data first (task 1)"))
     if abs(len(X_train) - FRACTIONS["train"] * n) > size_slack(n):
         raise WrongAnswer(_("`X_train` should be the training part of task 1 (70 % of the rows), yours has {k} "
-                            "of {n} rows: {fix}").format(k=len(X_train), n=n, fix=_FIX))
+                            "of {n} rows: {fix}").format(k=len(X_train), n=n, fix=_(_FIX)))
     return X_train
 
 
@@ -123,7 +123,7 @@ def task3(X_train, X_val, X_test, X_train_n, X_val_n, X_test_n):
     X_val, X_test = _rows(X_val, "X_val"), _rows(X_test, "X_test")
     if set(X_val.index) & set(X_train.index) or set(X_test.index) & set(X_train.index) \
             or set(X_val.index) & set(X_test.index):
-        raise WrongAnswer(_("X_train, X_val and X_test share rows: {fix}").format(fix=_FIX))
+        raise WrongAnswer(_("X_train, X_val and X_test share rows: {fix}").format(fix=_(_FIX)))
     X_all, _y = house_cached()
     judge_standardized(X_train, {"X_train_n": (X_train, X_train_n), "X_val_n": (X_val, X_val_n),
                                  "X_test_n": (X_test, X_test_n)}, X_all)

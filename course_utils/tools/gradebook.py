@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..i18n import _
+from ..i18n import LANGUAGES, N_, _, current_language, speaking
 
 if TYPE_CHECKING:
     from .grader import GradeReport, Submission
@@ -47,9 +47,10 @@ def feedback_name(submission: str) -> str:
 
 
 def _status(report: "GradeReport") -> str:
+    """The submission's status word in gradebook.csv (English; shown translated in the pages)."""
     if report.tampering:
-        return "tampering"
-    return "ungradable" if report.problem else "graded"
+        return N_("tampering")
+    return N_("ungradable") if report.problem else N_("graded")
 
 
 class Cache:
@@ -139,10 +140,11 @@ def write_outputs(reports: list["GradeReport"], out: Path, exercises: dict[str, 
         write_atomic(out / "feedback" / feedback_name(r.submission), feedback_page(r))
     rows = "".join(
         f"<tr><td><a href=\"feedback/{html.escape(feedback_name(r.submission))}\">{html.escape(r.submission)}</a></td>"
-        f"<td>{html.escape(r.exercise or '')}</td><td>{html.escape(_status(r))}</td>"
+        f"<td>{html.escape(r.exercise or '')}</td><td>{html.escape(_(_status(r)))}</td>"
         f"<td>{r.passed} / {len(r.tasks)}</td></tr>" for r in reports)
-    write_atomic(out / "index.html", _page("Gradebook", "<table><tr><th>submission</th><th>exercise</th>"
-                                           f"<th>status</th><th>score</th></tr>{rows}</table>"
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in (_("submission"), _("exercise"), _("status"), _("score")))
+    write_atomic(out / "index.html", _page(_("Gradebook"), f"<h1>{html.escape(_('Gradebook'))}</h1>"
+                                           f"<table><tr>{head}</tr>{rows}</table>"
                                            "<p><a href=\"gradebook.csv\">gradebook.csv</a></p>"))
 
 
@@ -153,12 +155,18 @@ _CSS = ("body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;
 
 
 def _page(title: str, body: str) -> str:
-    return (f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{html.escape(title)}</title>"
+    return (f"<!DOCTYPE html><html lang=\"{current_language()}\"><head><meta charset=\"utf-8\"><title>{html.escape(title)}</title>"
             f"<style>{_CSS}</style></head><body>{body}</body></html>\n")
 
 
 def feedback_page(report: "GradeReport") -> str:
-    """The HTML feedback page of one submission (everything from the notebook is escaped)."""
+    """The HTML feedback page of one submission, in the report's language (everything from the
+    notebook is escaped)."""
+    with speaking(report.lang if report.lang in LANGUAGES else None):
+        return _feedback_page(report)
+
+
+def _feedback_page(report: "GradeReport") -> str:
     e = html.escape
     labels = {"passed": _("✅ passed"), "wrong": _("❌ wrong"), "not_attempted": _("✏️ not attempted"),
               "error": _("⚠️ error")}
@@ -168,7 +176,7 @@ def feedback_page(report: "GradeReport") -> str:
     if report.problem:
         parts.append(f"<p class=\"error\"><strong>{e(_('Cannot grade'))}:</strong> {e(report.problem)}</p>")
     for t in report.tasks:
-        parts.append(f"<section><h2>Task {t.task} · {e(t.title)}</h2>"
+        parts.append(f"<section><h2>{e(_('Task {n}').format(n=t.task))} · {e(t.title)}</h2>"
                      f"<p class=\"{e(t.status)}\"><strong>{e(labels.get(t.status, t.status))}</strong>"
                      + (f" — {e(t.message)}" if t.message and t.status != "passed" else "") + "</p>")
         if t.status != "passed" and t.hint:
@@ -178,4 +186,4 @@ def feedback_page(report: "GradeReport") -> str:
         if t.status != "passed" and t.code:
             parts.append(f"<details open><summary>{e(_('Your code'))}</summary><pre><code>{e(t.code)}</code></pre></details>")
         parts.append("</section>")
-    return _page(f"Feedback · {report.submission}", "".join(parts))
+    return _page(f"{_('Feedback')} · {report.submission}", "".join(parts))

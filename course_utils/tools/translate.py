@@ -288,8 +288,8 @@ def messages_path(root: Path, lang: str = LANG) -> Path:
 
 
 def package_messages(root: Path) -> dict[str, list[str]]:
-    """Every message id of the package → where it occurs: the literal arguments of ``_()``
-    calls in ``course_utils/**/*.py``, and the titles and hints of every exercise's tasks."""
+    """Every message id of the package → where it occurs: the literal arguments of ``_()`` and
+    ``N_()`` calls in ``course_utils/**/*.py``, and the titles and hints of every exercise's tasks."""
     import ast
     import importlib
 
@@ -298,7 +298,7 @@ def package_messages(root: Path) -> dict[str, list[str]]:
     for path in sorted(package.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
         for node in ast.walk(tree):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "_"
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("_", "N_")
                     and len(node.args) == 1 and isinstance(node.args[0], ast.Constant)
                     and isinstance(node.args[0].value, str)):
                 found.setdefault(node.args[0].value, []).append(f"{path.relative_to(root)}:{node.lineno}")
