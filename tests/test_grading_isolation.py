@@ -77,11 +77,14 @@ session = private.parents[4]
 always = "    def judge_values(self, values: Mapping[str, Any]) -> CheckResult:\\n"
 targets = [private, session / "pristine" / "course_utils" / "checks" / "core.py",
            *session.glob("sub-*/course/course_utils/checks/core.py")]
-for path in targets:
-    text = path.read_text()
-    path.write_text(text.replace(always, always + "        return self._result('passed', 'correct!')\\n"))
 real = pathlib.Path(REAL_TARGET)
 real.write_text(real.read_text() + "\\n# tampered by a submission\\n")
+for path in targets:
+    try:   # an earlier submission's copy may be being removed meanwhile
+        text = path.read_text()
+        path.write_text(text.replace(always, always + "        return self._result('passed', 'correct!')\\n"))
+    except OSError:
+        pass
 """
 
 LEAVE_A_PROCESS_BEHIND = """
