@@ -4,6 +4,7 @@ The ``notebook`` and ``slow`` markers are applied in the root ``conftest.py`` (o
 the whole suite); plain helpers (``REPO``, ``make_notebook``) are in ``tests/helpers.py``.
 Fixtures:
 
+- ``grades_the_real_course``: held by the tests that grade with the course's own files;
 - ``house_xy``: the house-price features and target (fresh copies for every test);
 - ``course_folder``: an empty miniature course (``notebooks/``, ``solutions/``,
   ``exercises/``, ``course_utils/``) in ``tmp_path``, made the working folder and
@@ -37,6 +38,16 @@ def house_xy(_house_frame):
     target = DATASET_INFO["house_price"].target
     frame = _house_frame.copy()
     return frame.drop(columns=[target]), frame[target]
+
+
+@pytest.fixture(scope="module")
+def grades_the_real_course(tmp_path_factory):
+    """Request it in a test or module fixture that grades with the course's own files: no
+    tampering test writes to the course meanwhile (see ``helpers.real_course_lock``)."""
+    from helpers import real_course_lock
+
+    with real_course_lock(tmp_path_factory, exclusive=False):
+        yield
 
 
 @pytest.fixture

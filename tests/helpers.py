@@ -3,11 +3,28 @@ Shared fixtures live in ``tests/conftest.py``."""
 
 from __future__ import annotations
 
+import fcntl
+from contextlib import contextmanager
 from pathlib import Path
 
 import nbformat
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+@contextmanager
+def real_course_lock(tmp_path_factory, *, exclusive: bool):
+    """Hold the test run's lock on the real course: shared while grading it, exclusive while a
+    test writes to it (the tampering test). Every grading session checks the real course and
+    puts changed files back, so it must not see another worker's tampering. (The
+    ``xdist_group("grading")`` marks do not keep these tests on one worker under pytest 9.2.)"""
+    path = tmp_path_factory.getbasetemp().parent / "real-course.lock"   # one file for all workers
+    with open(path, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def make_notebook(*cells, metadata: dict | None = None, id_prefix: str = "cell-") -> nbformat.NotebookNode:

@@ -25,7 +25,7 @@ SOLUTION = REPO / "solutions" / f"{STEM}.ipynb"
 EXERCISE = REPO / "exercises" / f"{STEM}.ipynb"
 GRADABLE = [t.number for t in ex02_00.exercise.tasks]   # every task is judged outside the kernel
 
-pytestmark = [pytest.mark.xdist_group("grading")]   # one grading session per worker
+pytestmark = [pytest.mark.xdist_group("grading"), pytest.mark.usefixtures("grades_the_real_course")]
 
 
 def _load(path: Path) -> nbformat.NotebookNode:
@@ -78,7 +78,7 @@ def _variants(tmp: Path) -> dict[str, Path]:
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory):
+def graded(tmp_path_factory, grades_the_real_course):
     tmp = tmp_path_factory.mktemp("grading")
     paths = _variants(tmp)
     before = {name: (p.read_bytes(), p.stat().st_mtime_ns) for name, p in paths.items()}

@@ -24,7 +24,7 @@ SOLUTION = REPO / "solutions" / f"{STEM}.ipynb"
 EXERCISE = REPO / "exercises" / f"{STEM}.ipynb"
 GRADABLE = [t.number for t in ex02_00.exercise.tasks]
 
-pytestmark = [pytest.mark.xdist_group("grading")]
+pytestmark = [pytest.mark.xdist_group("grading"), pytest.mark.usefixtures("grades_the_real_course")]
 
 
 def _wrong() -> nbformat.NotebookNode:

@@ -18,6 +18,7 @@ import pytest
 from course_utils.checks import ex02_00
 from course_utils.tools.grader import GradingSession, Submission
 from course_utils.tools.notebook_io import write_notebook
+from helpers import real_course_lock
 
 REPO = Path(__file__).resolve().parent.parent
 STEM = "02_00_perceptron_logic_gates"
@@ -121,7 +122,8 @@ def attacked(tmp_path_factory):
         file = OTHER.name if name == "other_lesson" else f"{STEM}.ipynb"
         subs.append(Submission(name, write_notebook(nb, tmp / name / file)))
     try:
-        with GradingSession(workers=1, cell_timeout=120, total_timeout=900) as session:
+        with real_course_lock(tmp_path_factory, exclusive=True), \
+                GradingSession(workers=1, cell_timeout=120, total_timeout=900) as session:
             reports = {r.submission: r for r in session.grade(subs)}
         restored = REAL_TARGET.read_bytes() == original
         reports["escape"].child = int((tmp / "child.pid").read_text())

@@ -89,6 +89,7 @@ def test_nbgrader_generates_and_autogrades_an_exercise(tmp_path):
 
 @pytest.mark.notebook
 @pytest.mark.xdist_group("grading")
+@pytest.mark.usefixtures("grades_the_real_course")
 def test_the_gradescope_autograder_runs_in_an_emulated_harness(tmp_path):
     archive = tmp_path / "autograder.zip"
     assert cli.main(["export-autograder", "02_00", "--format", "gradescope", "-o", str(archive)]) == 0
