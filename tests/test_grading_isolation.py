@@ -81,7 +81,7 @@ targets = [private, session / "pristine" / "course_utils" / "checks" / "core.py"
 real = pathlib.Path(REAL_TARGET)
 real.write_text(real.read_text() + "\\n# tampered by a submission\\n")
 for path in targets:
-    try:   # an earlier submission's copy may be being removed meanwhile
+    try:   # the next kernel's copy may still be half-written
         text = path.read_text()
         path.write_text(text.replace(always, always + "        return self._result('passed', 'correct!')\\n"))
     except OSError:
