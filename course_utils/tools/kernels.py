@@ -93,7 +93,7 @@ _OFF = {"0", "false", "no", "off"}
 
 def plain_argv() -> list[str]:
     """The argv of a plain kernel of this interpreter (what every kernel used before)."""
-    return [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+    return _zygote.plain_kernel_argv(["-f", "{connection_file}"])
 
 
 def fast_kernels_possible(env: Mapping[str, str] | None = None) -> tuple[bool, str]:
@@ -221,8 +221,9 @@ _failed: dict[str, str] = {}        # keys whose zygote could not be used, and w
 _last: dict = {"fast": None, "why": ""}
 
 
-def _key_id(key: dict) -> str:
-    return json.dumps(key, sort_keys=True)
+def _zygote_id(env: Mapping[str, str], modules: tuple[str, ...]) -> str:
+    """The key of the zygote serving kernels with environment ``env`` and preloaded ``modules``."""
+    return json.dumps(_zygote.import_key(dict(env)), sort_keys=True) + "|" + ",".join(modules)
 
 
 def _zygote_for(env: Mapping[str, str], modules: tuple[str, ...] = PRELOAD) -> _Zygote | str:
@@ -230,8 +231,7 @@ def _zygote_for(env: Mapping[str, str], modules: tuple[str, ...] = PRELOAD) -> _
     possible, why = fast_kernels_possible(env)
     if not possible:
         return why
-    key = _zygote.import_key(dict(env))
-    key_id = _key_id(key) + "|" + ",".join(modules)
+    key_id = _zygote_id(env, modules)
     with _lock:
         if key_id in _failed:
             return _failed[key_id]
@@ -249,7 +249,7 @@ def _zygote_for(env: Mapping[str, str], modules: tuple[str, ...] = PRELOAD) -> _
                 _retired.remove(old)
                 old.cleanup()
             try:
-                zygote = _zygotes[key_id] = _Zygote(key, modules)
+                zygote = _zygotes[key_id] = _Zygote(_zygote.import_key(dict(env)), modules)
             except OSError as exc:
                 _failed[key_id] = f"cannot start the zygote: {exc}"
                 return _failed[key_id]
@@ -275,9 +275,9 @@ def kernel_argv(env: Mapping[str, str] | None = None, *, modules: tuple[str, ...
     if isinstance(zygote, str):
         return _remember(False, zygote, plain_argv())
     if not zygote.usable(timeout):
+        key_id = _zygote_id(env, modules)
         with _lock:
-            key_id = next((k for k, z in _zygotes.items() if z is zygote), None)
-            if key_id is not None:
+            if _zygotes.get(key_id) is zygote:
                 _failed[key_id] = zygote.problem
                 _zygotes.pop(key_id).stop(wait=0)
         return _remember(False, zygote.problem, plain_argv())
@@ -291,12 +291,16 @@ def _remember(fast: bool, why: str, argv: list[str]) -> list[str]:
     return argv
 
 
-def kernel_spec(env: Mapping[str, str] | None = None, **kwargs):
-    """A jupyter_client ``KernelSpec`` for ``python3`` on this interpreter (see :func:`kernel_argv`)."""
+def _python3_spec(argv: list[str]):
     from jupyter_client.kernelspec import KernelSpec
 
-    return KernelSpec(argv=kernel_argv(env, **kwargs), display_name="Python 3 (ipykernel)", language="python",
-                      metadata={}, env={}, interrupt_mode="signal")
+    return KernelSpec(argv=argv, display_name="Python 3 (ipykernel)", language="python", metadata={}, env={},
+                      interrupt_mode="signal")
+
+
+def kernel_spec(env: Mapping[str, str] | None = None, **kwargs):
+    """A jupyter_client ``KernelSpec`` for ``python3`` on this interpreter (see :func:`kernel_argv`)."""
+    return _python3_spec(kernel_argv(env, **kwargs))
 
 
 def KernelSpecs(env: Mapping[str, str] | None = None, **kwargs):
@@ -311,10 +315,7 @@ def PlainKernelSpecs():
     submission's kernel on a private copy of the course (its own ``PYTHONPATH``) and warms it
     up ahead of time, so a zygote would save nothing there.
     """
-    from jupyter_client.kernelspec import KernelSpec
-
-    return spec_manager(KernelSpec(argv=plain_argv(), display_name="Python 3 (ipykernel)", language="python",
-                                   metadata={}, env={}))
+    return spec_manager(_python3_spec(plain_argv()))
 
 
 def spec_manager(spec):
@@ -336,8 +337,7 @@ def is_forked(spec) -> bool:
 def give_up(env: Mapping[str, str] | None, why: str, modules: tuple[str, ...] = PRELOAD) -> None:
     """Use plain kernels for ``env`` from now on in this process (a forked kernel failed to start):
     the zygote retires (it exits once its running kernels are done) and :func:`status` says ``why``."""
-    env = dict(os.environ if env is None else env)
-    key_id = _key_id(_zygote.import_key(env)) + "|" + ",".join(modules)
+    key_id = _zygote_id(os.environ if env is None else env, modules)
     with _lock:
         _failed[key_id] = why
         zygote = _zygotes.pop(key_id, None)
@@ -363,9 +363,8 @@ def status() -> dict:
 def finished_children(env: Mapping[str, str] | None = None, modules: tuple[str, ...] = PRELOAD) -> list[dict]:
     """Every kernel of the zygote for ``env`` (and ``modules``) that has exited: ``{"pid", "cpu" (s),
     "maxrss" (bytes), "exit" or "signal"}``, oldest first (at most 1000). Empty without such a zygote."""
-    env = dict(os.environ if env is None else env)
     with _lock:
-        zygote = _zygotes.get(_key_id(_zygote.import_key(env)) + "|" + ",".join(modules))
+        zygote = _zygotes.get(_zygote_id(os.environ if env is None else env, modules))
     if zygote is None or not zygote.ready.is_set() or zygote.problem:
         return []
     reply = zygote.request({"op": "stats"})
